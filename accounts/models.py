@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU_ADMIN = "bureau_admin", _("司法局管理员")
+    BUREAU_STAFF = "bureau_staff", _("司法局工作人员")
+    OFFICE_STAFF = "office_staff", _("司法所工作人员")
+    ADVISOR = "advisor", _("法律顾问")
+    LIAISON = "liaison", _("村联络员")
+
+
+BUREAU_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF})
+STAFF_ROLES = BUREAU_ROLES | {Role.OFFICE_STAFF}
+
+
+class Profile(models.Model):
+    """Links a user to their role and the place it applies to.
+
+    The advisor's own record is `Advisor.user`; a liaison's village is `Village.liaison`.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    bureau = models.ForeignKey(
+        "villages.Bureau", verbose_name=_("司法局"), on_delete=models.PROTECT, related_name="profiles"
+    )
+    township = models.ForeignKey(
+        "villages.Township",
+        verbose_name=_("所属司法所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_profiles",
+        help_text=_("仅司法所工作人员需要填写。"),
+    )
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="office_staff") | Q(township__isnull=False),
+                name="profile_office_staff_has_township",
+                violation_error_message=_("司法所工作人员必须指定所属司法所。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.get_role_display()}）"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.user.get_username()
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.role in BUREAU_ROLES
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def profile_of(user) -> Profile | None:
+    """The user's profile, or None for anonymous users and accounts without a role."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None

@@ -1,0 +1,58 @@
+"""Roles: a user's profile and the matching auth group, kept together."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from villages.models import Bureau, Township
+
+from .models import Profile, Role
+
+# Apps whose records the bureau admin manages in the admin site.
+BUREAU_ADMIN_APPS = ("villages", "advisors", "ledger", "assessment", "publicity", "accounts")
+
+
+def role_groups_sync() -> None:
+    """One auth group per role, named in Chinese; the bureau admin's group holds the admin-site permissions."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=str(role.label))
+        if role == Role.BUREAU_ADMIN:
+            perms = Permission.objects.filter(
+                content_type__app_label__in=BUREAU_ADMIN_APPS
+            ) | Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
+            group.permissions.set(perms)
+        elif role == Role.BUREAU_STAFF:
+            group.permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label__in=BUREAU_ADMIN_APPS, codename__startswith="view_"
+                )
+            )
+
+
+@transaction.atomic
+def user_assign_role(
+    *, user, role: Role, bureau: Bureau, township: Township | None = None, full_name: str = ""
+) -> Profile:
+    profile, _ = Profile.objects.update_or_create(
+        user=user, defaults={"role": role, "bureau": bureau, "township": township, "full_name": full_name}
+    )
+    profile.full_clean()
+    user.groups.set([Group.objects.get_or_create(name=str(role.label))[0]])
+    # Only the bureau admin uses the admin site.
+    user.is_staff = role == Role.BUREAU_ADMIN
+    user.save(update_fields=["is_staff"])
+    return profile
+
+
+def user_create_with_role(
+    *,
+    username: str,
+    password: str | None,
+    role: Role,
+    bureau: Bureau,
+    township: Township | None = None,
+    full_name: str = "",
+):
+    user = get_user_model().objects.create_user(username=username, password=password)
+    user_assign_role(user=user, role=role, bureau=bureau, township=township, full_name=full_name)
+    return user

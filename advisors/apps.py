@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvisorsConfig(AppConfig):
+    name = "advisors"
+    verbose_name = _("法律顾问与协议")

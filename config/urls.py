@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views as account_views
+
+admin.site.site_header = _("村(居)法律顾问管理系统")
+admin.site.site_title = _("村(居)法律顾问")
+admin.site.index_title = _("司法局管理后台")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("villages/", include("villages.urls")),
+    path("advisors/", include("advisors.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

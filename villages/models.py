@@ -1,0 +1,133 @@
+import calendar
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicePeriod(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+
+
+class Bureau(models.Model):
+    """A county or district justice bureau: the tenant, holding the programme's settings."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    # The programme's rules; defaults follow the seeds (see DESIGN.md "The rules").
+    max_villages_per_advisor = models.PositiveSmallIntegerField(
+        _("每名顾问最多服务村(居)数"), default=6, validators=[MinValueValidator(1)]
+    )
+    service_hours_required = models.PositiveSmallIntegerField(_("服务时长要求(小时)"), default=8)
+    service_hours_period = models.CharField(
+        _("服务时长计算周期"), max_length=10, choices=ServicePeriod.choices, default=ServicePeriod.MONTH
+    )
+    onsite_visits_per_month = models.PositiveSmallIntegerField(_("每月到村服务次数要求"), default=1)
+    lectures_per_quarter = models.PositiveSmallIntegerField(_("每季度法治讲座次数要求"), default=1)
+    ledger_due_day = models.PositiveSmallIntegerField(
+        _("台账报送截止日(每月)"), default=25, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    agreement_filing_month = models.PositiveSmallIntegerField(
+        _("协议备案截止月"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    agreement_filing_day = models.PositiveSmallIntegerField(
+        _("协议备案截止日"), default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    payout_percent_excellent = models.PositiveSmallIntegerField(_("优秀补贴发放比例(%)"), default=100)
+    payout_percent_good = models.PositiveSmallIntegerField(_("良好补贴发放比例(%)"), default=100)
+    payout_percent_pass = models.PositiveSmallIntegerField(_("合格补贴发放比例(%)"), default=70)
+    payout_percent_fail = models.PositiveSmallIntegerField(_("不合格补贴发放比例(%)"), default=50)
+
+    class Meta:
+        verbose_name = _("司法局")
+        verbose_name_plural = _("司法局")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def agreement_filing_deadline(self, year: int) -> date:
+        last_day = calendar.monthrange(year, self.agreement_filing_month)[1]
+        return date(year, self.agreement_filing_month, min(self.agreement_filing_day, last_day))
+
+
+class Township(models.Model):
+    """乡镇 / 街道 with its justice office (司法所)."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+        STREET = "street", _("街道")
+
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("司法局"), on_delete=models.PROTECT, related_name="townships"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
+    code = models.CharField(_("代码"), max_length=12, unique=True)
+    office_name = models.CharField(_("司法所名称"), max_length=100)
+    office_address = models.CharField(_("司法所地址"), max_length=200, blank=True)
+    office_phone = models.CharField(_("司法所电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("乡镇(街道)")
+        verbose_name_plural = _("乡镇(街道)")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "name"], name="township_unique_name_per_bureau")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:township_detail", args=[self.pk])
+
+
+class Village(models.Model):
+    """村 or 社区 (居): the unit an advisor serves, one active advisor at a time."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("村")
+        COMMUNITY = "community", _("社区")
+
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
+    code = models.CharField(_("村(居)代码"), max_length=12, unique=True)
+    liaison = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("村联络员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaison_village",
+    )
+    liaison_phone = models.CharField(_("联络员电话"), max_length=30, blank=True)
+    onsite_hours = models.CharField(
+        _("驻点时间"), max_length=100, blank=True, help_text=_("向群众公示，例如：每月第一个周三 9:00-12:00")
+    )
+    address = models.CharField(_("村(居)委会地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("村(社区)")
+        verbose_name_plural = _("村(社区)")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name_per_township")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:village_detail", args=[self.pk])
