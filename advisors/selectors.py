@@ -1,9 +1,11 @@
 """Who may see which firms, advisors and agreements, built on the village scope."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Role, profile_of
+from villages.models import Township, Village
 from villages.selectors import villages_visible_to
 
 from .models import Advisor, Agreement, Firm
@@ -61,4 +63,39 @@ def get_agreement_for_user(user, pk: int) -> Agreement:
     return get_object_or_404(
         agreements_visible_to(user).select_related("advisor__firm", "village__township__bureau", "previous"),
         pk=pk,
+    )
+
+
+def _current_q(prefix: str) -> Q:
+    today = timezone.localdate()
+    return Q(
+        **{
+            f"{prefix}status__in": (Agreement.Status.SIGNED, Agreement.Status.FILED),
+            f"{prefix}start_date__lte": today,
+            f"{prefix}end_date__gte": today,
+        }
+    )
+
+
+def with_current_agreements(villages: QuerySet[Village]) -> QuerySet[Village]:
+    """Villages with `current_agreements` (a list of at most one) holding today's advisor and firm."""
+    current = Agreement.objects.current().select_related("advisor__firm")
+    return villages.select_related("township").prefetch_related(
+        Prefetch("agreements", queryset=current, to_attr="current_agreements")
+    )
+
+
+def with_coverage_counts(townships: QuerySet[Township]) -> QuerySet[Township]:
+    """Townships annotated with their villages, the villages covered today and the advisors serving them."""
+    current = _current_q("villages__agreements__")
+    return townships.annotate(
+        village_count=Count("villages", distinct=True),
+        covered_count=Count("villages", filter=current, distinct=True),
+        advisor_count=Count("villages__agreements__advisor", filter=current, distinct=True),
+    )
+
+
+def with_current_village_counts(advisors: QuerySet[Advisor]) -> QuerySet[Advisor]:
+    return advisors.select_related("firm").annotate(
+        current_village_count=Count("agreements", filter=_current_q("agreements__"), distinct=True)
     )

@@ -1,4 +1,52 @@
-def advisor_list(request): ...
-def advisor_detail(request, pk): ...
-def agreement_list(request): ...
-def agreement_detail(request, pk): ...
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from common.pagination import paginate
+
+from .filters import AdvisorFilter, AgreementFilter
+from .selectors import (
+    advisors_visible_to,
+    agreements_visible_to,
+    get_advisor_for_user,
+    get_agreement_for_user,
+    with_current_village_counts,
+)
+
+
+@login_required
+def advisor_list(request):
+    advisors = AdvisorFilter(request.GET, queryset=advisors_visible_to(request.user), user=request.user)
+    page = paginate(request, with_current_village_counts(advisors.qs))
+    return render(request, "advisors/advisor_list.html", {"filter": advisors, "page": page})
+
+
+@login_required
+def advisor_detail(request, pk: int):
+    advisor = get_advisor_for_user(request.user, pk)
+    agreements = (
+        agreements_visible_to(request.user).filter(advisor=advisor).select_related("village__township")
+    )
+    return render(request, "advisors/advisor_detail.html", {"advisor": advisor, "agreements": agreements})
+
+
+@login_required
+def agreement_list(request):
+    agreements = AgreementFilter(request.GET, queryset=agreements_visible_to(request.user), user=request.user)
+    page = paginate(request, agreements.qs.select_related("advisor", "village__township"))
+    return render(request, "advisors/agreement_list.html", {"filter": agreements, "page": page})
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(request, "advisors/agreement_detail.html", {"agreement": agreement})
+
+
+@login_required
+def agreement_scan(request, pk: int):
+    """The scanned contract, served only to those who may see the agreement (media files are not public)."""
+    agreement = get_agreement_for_user(request.user, pk)
+    if not agreement.contract_scan:
+        raise Http404
+    return FileResponse(agreement.contract_scan.open("rb"), as_attachment=False)
