@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.township_id and self.bureau_id and self.township.bureau_id != self.bureau_id:
+            raise ValidationError({"township": _("所属司法所不属于该司法局。")})
+        if self.role == Role.OFFICE_STAFF and not self.township_id:
+            raise ValidationError({"township": _("司法所工作人员必须指定所属司法所。")})
 
     @property
     def display_name(self) -> str:

@@ -33,17 +33,19 @@ def role_groups_sync() -> None:
 def user_assign_role(
     *, user, role: Role, bureau: Bureau, township: Township | None = None, full_name: str = ""
 ) -> Profile:
-    profile, _ = Profile.objects.update_or_create(
-        user=user, defaults={"role": role, "bureau": bureau, "township": township, "full_name": full_name}
-    )
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    profile.role, profile.bureau, profile.township, profile.full_name = role, bureau, township, full_name
     profile.full_clean()
+    profile.save()
     user.groups.set([Group.objects.get_or_create(name=str(role.label))[0]])
-    # Only the bureau admin uses the admin site.
-    user.is_staff = role == Role.BUREAU_ADMIN
-    user.save(update_fields=["is_staff"])
+    if not user.is_superuser:
+        # Only the bureau admin uses the admin site.
+        user.is_staff = role == Role.BUREAU_ADMIN
+        user.save(update_fields=["is_staff"])
     return profile
 
 
+@transaction.atomic
 def user_create_with_role(
     *,
     username: str,

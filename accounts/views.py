@@ -42,7 +42,9 @@ def home(request):
         )
     if profile.role == Role.ADVISOR:
         current = (
-            agreements_visible_to(user).current().select_related("village__township", "village__liaison__profile")
+            agreements_visible_to(user)
+            .current()
+            .select_related("village__township", "village__liaison__profile")
         )
         return render(request, "accounts/home_advisor.html", {"agreements": current})
     villages = with_current_agreements(villages_visible_to(user))

@@ -3,12 +3,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    return storages["private"]
+
 
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("请输入有效的电话号码，例如 0375-1234567 或 13800000000。")
@@ -95,6 +101,11 @@ class Advisor(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("advisors:advisor_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        super().clean()
+        if self.firm_id and self.bureau_id and self.firm.bureau_id != self.bureau_id:
+            raise ValidationError({"firm": _("所在机构不属于该顾问的司法局。")})
+
 
 class AgreementQuerySet(models.QuerySet):
     def in_force(self) -> "AgreementQuerySet":
@@ -142,7 +153,9 @@ class Agreement(models.Model):
     filed_late = models.BooleanField(_("逾期备案"), default=False, editable=False)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     end_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
-    contract_scan = models.FileField(_("协议扫描件"), upload_to="agreements/%Y/", blank=True)
+    contract_scan = models.FileField(
+        _("协议扫描件"), upload_to="agreements/%Y/", storage=private_storage, blank=True
+    )
     previous = models.ForeignKey(
         "self",
         verbose_name=_("续聘自"),
@@ -205,16 +218,31 @@ class Agreement(models.Model):
 
     # --- the rules (also run by the admin's forms through full_clean) ---
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        agreement = super().from_db(db, field_names, values)
+        agreement._loaded_binding = agreement._binding()
+        agreement._loaded_in_force = agreement.status in (cls.Status.SIGNED, cls.Status.FILED)
+        return agreement
+
+    def _binding(self) -> tuple:
+        return (self.advisor_id, self.village_id, self.start_date, self.end_date)
+
     def clean(self) -> None:
         super().clean()
         if not (self.start_date and self.end_date and self.advisor_id and self.village_id):
             return
         if self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("结束日期必须晚于开始日期。")})
-        if self.status == self.Status.DRAFT:
-            return
-        self._check_village_free()
-        self._check_advisor_limit()
+        if self.advisor.bureau_id != self.village.township.bureau_id:
+            raise ValidationError(_("法律顾问与村(居)不属于同一司法局。"))
+        # The limits bind when an agreement comes into force or its period, advisor or village changes; filing or
+        # ending it later must still work after the bureau lowers its limit.
+        in_force = self.status in (self.Status.SIGNED, self.Status.FILED)
+        was_in_force = getattr(self, "_loaded_in_force", False)
+        if in_force and (not was_in_force or self._binding() != getattr(self, "_loaded_binding", None)):
+            self._check_village_free()
+            self._check_advisor_limit()
 
     def _others(self) -> AgreementQuerySet:
         return Agreement.objects.exclude(pk=self.pk).overlapping(self.start_date, self.end_date)

@@ -12,9 +12,12 @@ from villages.models import Village
 from .models import Advisor, Agreement
 
 
-def _lock(advisor: Advisor, village: Village) -> None:
-    Advisor.objects.select_for_update().filter(pk=advisor.pk).first()
-    Village.objects.select_for_update().filter(pk=village.pk).first()
+def lock_advisor_and_village(advisor: Advisor | None, village: Village | None) -> None:
+    """Row locks that serialise the rule checks of concurrent writers (no-ops on SQLite, which locks the file)."""
+    if advisor is not None:
+        Advisor.objects.select_for_update().filter(pk=advisor.pk).first()
+    if village is not None:
+        Village.objects.select_for_update().filter(pk=village.pk).first()
 
 
 def _save(agreement: Agreement) -> Agreement:
@@ -43,7 +46,7 @@ def agreement_create(
     previous: Agreement | None = None,
 ) -> Agreement:
     """A new agreement: a draft, or signed at once when `signed_on` is given."""
-    _lock(advisor, village)
+    lock_advisor_and_village(advisor, village)
     agreement = Agreement(
         advisor=advisor,
         village=village,
@@ -59,7 +62,7 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_sign(*, agreement: Agreement, on: date) -> Agreement:
-    _lock(agreement.advisor, agreement.village)
+    lock_advisor_and_village(agreement.advisor, agreement.village)
     agreement.sign(on=on)
     return _save(agreement)
 

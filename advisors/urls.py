@@ -9,5 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.advisor_detail, name="advisor_detail"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("agreements/<int:pk>/scan/", views.agreement_scan, name="agreement_scan"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
 
 from common.pagination import paginate
 
@@ -44,9 +44,7 @@ def agreement_detail(request, pk: int):
 
 
 @login_required
-def agreement_scan(request, pk: int):
-    """The scanned contract, served only to those who may see the agreement (media files are not public)."""
-    agreement = get_agreement_for_user(request.user, pk)
-    if not agreement.contract_scan:
-        raise Http404
-    return FileResponse(agreement.contract_scan.open("rb"), as_attachment=False)
+def agreement_scan(request, name: str):
+    """A scanned contract (private storage), served only to those who may see its agreement."""
+    agreement = get_object_or_404(agreements_visible_to(request.user), contract_scan=f"agreements/{name}")
+    return FileResponse(agreement.contract_scan.open("rb"))

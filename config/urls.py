@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from advisors import views as advisor_views
 
 admin.site.site_header = _("村(居)法律顾问管理系统")
 admin.site.site_title = _("村(居)法律顾问")
@@ -16,6 +17,8 @@ urlpatterns = [
     path("villages/", include("villages.urls")),
     path("advisors/", include("advisors.urls")),
     path("admin/", admin.site.urls),
+    # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
+    path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,17 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, profile_of
 
-from .models import Township, Village
+from .models import Bureau, Township, Village
+
+
+def bureaus_visible_to(user) -> QuerySet[Bureau]:
+    """A user sees their own bureau only; a superuser sees all."""
+    if user.is_authenticated and user.is_superuser:
+        return Bureau.objects.all()
+    profile = profile_of(user)
+    if profile is None:
+        return Bureau.objects.none()
+    return Bureau.objects.filter(pk=profile.bureau_id)
 
 
 def villages_visible_to(user) -> QuerySet[Village]:

@@ -1,0 +1,98 @@
+"""The admin's half of the scoping rule: every admin page lists, opens and offers only the rows the user may see.
+
+Each ModelAdmin (and inline) names the scoping function of its model in `scope`; the mixin intersects the admin's
+queryset with it, and limits every foreign-key choice to the scope of the related model's admin.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import QuerySet
+
+from villages.models import Bureau
+
+from .models import profile_of
+
+
+class ScopedAdminMixin:
+    """Put before ModelAdmin / InlineModelAdmin; set `scope` to a function of the user returning a queryset."""
+
+    scope: Callable[..., QuerySet] | None = None
+
+    def get_scope(self, user) -> QuerySet:
+        # Read from the class so a plain function is not bound as a method.
+        scope = type(self).scope
+        if scope is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must set `scope`.")
+        return scope(user)
+
+    def get_scoped_queryset(self, request) -> QuerySet:
+        """The rows the user may see, in the admin's ordering, without the changelist's annotations."""
+        queryset = super().get_queryset(request) & self.get_scope(request.user)
+        if not queryset.query.order_by and self.model._meta.ordering:
+            # Spelled out because Meta.ordering is dropped once an admin annotates a Count (GROUP BY).
+            queryset = queryset.order_by(*self.model._meta.ordering)
+        return queryset
+
+    def get_queryset(self, request) -> QuerySet:
+        return self.get_scoped_queryset(request)
+
+    def get_related_scoped_queryset(self, db_field, request) -> QuerySet:
+        """The choices for a relation: the scope of the related model's admin."""
+        related_model = db_field.remote_field.model
+        related_admin = self.admin_site._registry.get(related_model)
+        if isinstance(related_admin, ScopedAdminMixin):
+            return related_admin.get_scoped_queryset(request)
+        raise ImproperlyConfigured(
+            f"{type(self).__name__}.{db_field.name}: register a ScopedAdminMixin admin for "
+            f"{related_model._meta.label} so its choices can be scoped."
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            # Also used to validate autocomplete input, so a posted id outside the scope is rejected.
+            kwargs["queryset"] = self.get_related_scoped_queryset(db_field, request)
+        if db_field.remote_field.model is Bureau and not request.user.is_superuser:
+            profile = profile_of(request.user)
+            if profile is not None:
+                kwargs.setdefault("initial", profile.bureau_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and isinstance(
+            self.admin_site._registry.get(db_field.remote_field.model), ScopedAdminMixin
+        ):
+            kwargs["queryset"] = self.get_related_scoped_queryset(db_field, request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if type(self).scope is None:
+            errors.append(
+                checks.Error(
+                    f"{type(self).__name__} must set `scope` to a scoping function.",
+                    obj=type(self),
+                    id="accounts.E001",
+                )
+            )
+        return errors
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a relation whose choices are only the related rows the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        related_admin = model_admin.admin_site._registry.get(field.remote_field.model)
+        if not isinstance(related_admin, ScopedAdminMixin):
+            raise ImproperlyConfigured(f"No scoped admin for {field.remote_field.model._meta.label}.")
+        rows = related_admin.get_scoped_queryset(request)
+        return [(obj.pk, str(obj)) for obj in rows]
+
+
+def subquery_count(queryset: QuerySet) -> models.Subquery:
+    """COUNT(*) of a correlated queryset (filtered with OuterRef) as a scalar subquery."""
+    counted = queryset.order_by().annotate(n=models.Func("pk", function="COUNT")).values("n")
+    return models.Subquery(counted, output_field=models.IntegerField())

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from demo.generator import SCALES, DemoDataError, generate
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "生成演示数据：司法局、乡镇(街道)、村(社区)、法律顾问、协议和演示账号。已存在时只重置演示账号。"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--scale", choices=list(SCALES), default="district", help=gettext_lazy("数据规模")
+        )
+        parser.add_argument("--seed", type=int, default=2026, help=gettext_lazy("随机数种子"))
+        parser.add_argument("--force", action="store_true", help=gettext_lazy("DEBUG 关闭时也生成"))
+
+    def handle(self, *args, scale: str, seed: int, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(_("当前为生产配置（DEBUG=False），拒绝生成演示数据；确需生成请加 --force。"))
+        try:
+            summary = generate(scale=scale, seed=seed)
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
+
+        if summary.created:
+            self.stdout.write(
+                self.style.SUCCESS(_("已生成演示数据：%(bureau)s") % {"bureau": summary.bureau})
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("演示数据已存在（%(bureau)s），未重新生成；已确认演示账号可用。")
+                    % {"bureau": summary.bureau}
+                )
+            )
+        self.stdout.write(
+            _(
+                "乡镇(街道) %(townships)s 个，村(社区) %(villages)s 个，法律顾问 %(advisors)s 名，"
+                "协议 %(agreements)s 份（当前生效 %(current)s 份）。"
+            )
+            % {
+                "townships": summary.townships,
+                "villages": summary.villages,
+                "advisors": summary.advisors,
+                "agreements": summary.agreements,
+                "current": summary.current_agreements,
+            }
+        )
+        self.stdout.write(_("演示账号（密码为 DEMO_PASSWORD 设置的值，默认 Demo@2026）："))
+        for login in summary.logins:
+            self.stdout.write(f"  {login.username:<10} {login.role}  {login.full_name}")
