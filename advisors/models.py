@@ -195,6 +195,10 @@ class Agreement(models.Model):
             "end": self.end_date,
         }
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self._remember_stored()
+
     def get_absolute_url(self) -> str:
         return reverse("advisors:agreement_detail", args=[self.pk])
 
@@ -218,12 +222,16 @@ class Agreement(models.Model):
 
     # --- the rules (also run by the admin's forms through full_clean) ---
 
+    # What the row holds in the database, to tell a change that only shrinks an agreement from one that grows it.
     @classmethod
     def from_db(cls, db, field_names, values):
         agreement = super().from_db(db, field_names, values)
-        agreement._loaded_binding = agreement._binding()
-        agreement._loaded_in_force = agreement.status in (cls.Status.SIGNED, cls.Status.FILED)
+        agreement._remember_stored()
         return agreement
+
+    def _remember_stored(self) -> None:
+        self._loaded_binding = self._binding()
+        self._loaded_binds = self.status != self.Status.DRAFT
 
     def _binding(self) -> tuple:
         return (self.advisor_id, self.village_id, self.start_date, self.end_date)
@@ -236,13 +244,23 @@ class Agreement(models.Model):
             raise ValidationError({"end_date": _("结束日期必须晚于开始日期。")})
         if self.advisor.bureau_id != self.village.township.bureau_id:
             raise ValidationError(_("法律顾问与村(居)不属于同一司法局。"))
-        # The limits bind when an agreement comes into force or its period, advisor or village changes; filing or
-        # ending it later must still work after the bureau lowers its limit.
-        in_force = self.status in (self.Status.SIGNED, self.Status.FILED)
-        was_in_force = getattr(self, "_loaded_in_force", False)
-        if in_force and (not was_in_force or self._binding() != getattr(self, "_loaded_binding", None)):
-            self._check_village_free()
-            self._check_advisor_limit()
+        # A binding agreement (anything but a draft) must fit the rules, unless it was already binding and the
+        # change only shrinks it: filing or ending must still work after the bureau lowers its limit.
+        if self.status == self.Status.DRAFT or self._only_shrinks():
+            return
+        self._check_village_free()
+        self._check_advisor_limit()
+
+    def _only_shrinks(self) -> bool:
+        loaded = getattr(self, "_loaded_binding", None)
+        if not (loaded and getattr(self, "_loaded_binds", False)):
+            return False
+        advisor_id, village_id, start, end = loaded
+        return (
+            (self.advisor_id, self.village_id) == (advisor_id, village_id)
+            and self.start_date >= start
+            and self.end_date <= end
+        )
 
     def _others(self) -> AgreementQuerySet:
         return Agreement.objects.exclude(pk=self.pk).overlapping(self.start_date, self.end_date)

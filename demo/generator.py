@@ -15,6 +15,7 @@ from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -177,7 +178,7 @@ ADVISOR_LOGINS = ("advisor", "advisor2")
 LIAISON_LOGIN = ("liaison", "刘洋")
 
 
-def _demo_user(username: str):
+def _demo_user(username: str) -> AbstractBaseUser:
     user, _created = get_user_model().objects.get_or_create(username=username)
     user.set_password(settings.DEMO_PASSWORD)
     user.is_active = True
@@ -202,18 +203,15 @@ def _demo_advisors(township: Township) -> list[Advisor]:
         .select_related("user")
         .order_by("-serving", "pk")
     )
-
-    def rank(advisor: Advisor) -> int:
-        if advisor.user and advisor.user.username in ADVISOR_LOGINS:
-            return 0
-        return 1 if advisor.user is None else 2
-
-    candidates.sort(key=rank)  # stable: keeps the -serving, pk order within each rank
-    if len(candidates) < len(ADVISOR_LOGINS):
-        raise DemoDataError(_("%(township)s 没有足够的法律顾问可用作演示账号。") % {"township": township})
     linked = {a.user.username: a for a in candidates if a.user and a.user.username in ADVISOR_LOGINS}
-    others = iter(a for a in candidates if a not in linked.values())
-    return [linked.get(username) or next(others) for username in ADVISOR_LOGINS]
+    # Else advisors without an account first (the generator leaves two), then the busiest; sorted() is stable.
+    spare = iter(
+        sorted((a for a in candidates if a not in linked.values()), key=lambda a: a.user is not None)
+    )
+    picked = [linked.get(username) or next(spare, None) for username in ADVISOR_LOGINS]
+    if None in picked:
+        raise DemoDataError(_("%(township)s 没有足够的法律顾问可用作演示账号。") % {"township": township})
+    return picked
 
 
 @transaction.atomic
@@ -370,7 +368,7 @@ class _Generator:
         villages = self._villages(self._townships(bureau))
         active, inactive = self._plan(bureau, villages)
         advisors = self._advisors(bureau, active, inactive)
-        self._agreements(bureau, advisors, active, inactive)
+        self._agreements(bureau, advisors, active)
         return bureau
 
     def _townships(self, bureau: Bureau) -> list[Township]:
@@ -438,9 +436,10 @@ class _Generator:
         limit = bureau.max_villages_per_advisor
         inactive = max(1, self.spec.advisors // 50)
         count = self.spec.advisors - inactive
-        if not count <= len(villages) <= count * limit:
+        demo = [4, 3]
+        if not sum(demo) + (count - 2) <= len(villages) <= sum(demo) + (count - 2) * limit:
             raise DemoDataError(f"{count} advisors cannot serve {len(villages)} villages")
-        sizes = [4, 3] + self.rng.choices(range(1, limit + 1), weights=[1, 2, 3, 4, 4, 3], k=count - 2)
+        sizes = demo + self.rng.choices(range(1, limit + 1), weights=[1, 2, 3, 4, 4, 3], k=count - 2)
         excess = sum(sizes) - len(villages)
         while excess:
             i = self.rng.randrange(2, count)
@@ -585,9 +584,8 @@ class _Generator:
         Firm.objects.bulk_create(firms, batch_size=BATCH_SIZE)
         return keyed
 
-    def _agreements(
-        self, bureau: Bureau, advisors: list[Advisor], runs: list[list[Village]], inactive: int
-    ) -> None:
+    def _agreements(self, bureau: Bureau, advisors: list[Advisor], runs: list[list[Village]]) -> None:
+        """Every village gets this year's agreement with its run's advisor; some renew last year's."""
         year, last = self.year, self.year - 1
         subsidy = {
             Township.Kind.STREET: Decimal("10000"),
@@ -619,22 +617,19 @@ class _Generator:
         for advisor in advisors[len(runs) :]:
             for village in self.rng.sample(unrenewed, self.rng.randint(1, 3)):
                 unrenewed.remove(village)
-                ended_on = date(last, self.rng.randint(7, 11), self.rng.randint(1, 28))
-                left.append(
-                    Agreement(
-                        advisor=advisor,
-                        village=village,
-                        start_date=date(last, 1, 1),
-                        end_date=ended_on,
-                        annual_subsidy=subsidy[village.township.kind],
-                        **{
-                            **self._dates(last, deadline, unfiled=0, late=0.1),
-                            "status": Agreement.Status.ENDED,
-                        },
-                        ended_on=ended_on,
-                        end_reason=self.rng.choice(END_REASONS),
-                    )
+                ended_on = date(last, self.rng.randint(7, 11), self.rng.randint(1, 28))  # after any filing
+                agreement = Agreement(
+                    advisor=advisor,
+                    village=village,
+                    start_date=date(last, 1, 1),
+                    end_date=ended_on,
+                    annual_subsidy=subsidy[village.township.kind],
+                    **self._dates(last, deadline, unfiled=0, late=0.1),
+                    ended_on=ended_on,
+                    end_reason=self.rng.choice(END_REASONS),
                 )
+                agreement.status = Agreement.Status.ENDED
+                left.append(agreement)
         Agreement.objects.bulk_create([*previous.values(), *left], batch_size=BATCH_SIZE)
 
         deadline = bureau.agreement_filing_deadline(year)

@@ -78,8 +78,7 @@ def test_it_moves_a_user_to_the_new_group_and_drops_staff_when_their_role_change
 
 
 def test_it_refuses_office_staff_without_a_township(bureau):
-    # BUG: user_assign_role saves the profile before full_clean(), so the database check constraint
-    # raises IntegrityError instead of the ValidationError a form could show.
+    # A ValidationError a form can show, not the database check constraint's IntegrityError.
     user = UserFactory()
 
     with pytest.raises(ValidationError) as error:
@@ -91,7 +90,7 @@ def test_it_refuses_office_staff_without_a_township(bureau):
 
 
 def test_it_leaves_no_user_behind_when_creating_one_with_a_refused_role(bureau):
-    # BUG: user_create_with_role is not atomic, so the user row outlives the refused role.
+    # user_create_with_role is atomic: the user row does not outlive the refused role.
     users_before = get_user_model().objects.count()
 
     with pytest.raises((ValidationError, IntegrityError)):

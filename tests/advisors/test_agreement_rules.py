@@ -137,8 +137,7 @@ def test_it_counts_the_days_an_ended_agreement_was_in_force_and_frees_the_rest(b
 def test_it_lets_an_advisor_end_an_agreement_after_the_bureau_lowered_the_limit_below_their_load(
     bureau, lawyer, villages
 ):
-    # BUG: clean() re-runs the limit on the agreement being ended, so an advisor over a newly lowered
-    # limit can never have an agreement ended; ending only shortens a period and must always be allowed.
+    # Ending only shortens a period, so it must work even when the advisor is over a newly lowered limit.
     agreements = [sign_new(lawyer, village) for village in villages[:3]]
     bureau.max_villages_per_advisor = 2
     bureau.save()
@@ -148,6 +147,21 @@ def test_it_lets_an_advisor_end_an_agreement_after_the_bureau_lowered_the_limit_
     agreements[2].refresh_from_db()
     assert agreements[2].status == Agreement.Status.ENDED
     assert agreements[2].end_date == date(YEAR, 6, 30)
+
+
+def test_it_lets_a_signed_agreement_be_filed_after_the_bureau_lowered_the_limit_below_the_load(
+    bureau, lawyer, villages
+):
+    for village in villages[:3]:
+        sign_new(lawyer, village)
+    bureau.max_villages_per_advisor = 2
+    bureau.save()
+    agreement = Agreement.objects.get(advisor=lawyer, village=villages[2])
+
+    agreement_file(agreement=agreement, on=date(YEAR, 3, 1))
+
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.FILED
 
 
 # --- one village, one advisor at a time ---
@@ -183,7 +197,7 @@ def test_it_allows_a_draft_to_overlap_an_agreement_in_force_but_not_to_be_signed
     assert draft.status == Agreement.Status.DRAFT
 
     with pytest.raises(ValidationError) as error:
-        agreement_sign(agreement=draft, on=JAN_1)
+        agreement_sign(agreement=Agreement.objects.get(pk=draft.pk), on=JAN_1)
     assert "王庄村" in messages(error)
     assert "周律师" in messages(error)
 
@@ -214,6 +228,32 @@ def test_it_cuts_an_ended_agreement_so_a_new_advisor_can_take_over_the_day_after
         sign_new(another_lawyer, village, date(YEAR, 6, 30), DEC_31)
     new = sign_new(another_lawyer, village, date(YEAR, 7, 1), DEC_31)
     assert new.status == Agreement.Status.SIGNED
+
+
+def test_it_refuses_to_stretch_an_ended_agreement_back_over_the_next_advisors_period(
+    lawyer, another_lawyer, village
+):
+    old = sign_new(lawyer, village)
+    agreement_end(agreement=old, on=date(YEAR, 6, 30), reason="顾问调离")
+    sign_new(another_lawyer, village, date(YEAR, 7, 1), DEC_31)
+
+    # An ended agreement still binds for its (cut) period; the admin's change form loads it, moves the end
+    # date back out and runs full_clean(), which must find the clash just as it does for a signed one.
+    stretched = Agreement.objects.get(pk=old.pk)
+    stretched.end_date = DEC_31
+    with pytest.raises(ValidationError) as error:
+        stretched.full_clean()
+
+    assert "王庄村" in messages(error)
+    assert "吴律师" in messages(error)
+
+
+def test_it_refuses_an_advisor_for_a_village_of_another_bureau(lawyer, other_bureau_village):
+    with pytest.raises(ValidationError) as error:
+        sign_new(lawyer, other_bureau_village)
+
+    assert "不属于同一司法局" in messages(error)
+    assert Agreement.objects.count() == 0
 
 
 # --- dates ---

@@ -1,22 +1,17 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from demo.generator import SCALES, DemoDataError, generate
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "生成演示数据：司法局、乡镇(街道)、村(社区)、法律顾问、协议和演示账号。已存在时只重置演示账号。"
-    )
+    help = "生成演示数据：司法局、乡镇(街道)、村(社区)、法律顾问、协议和演示账号。已存在时只重置演示账号。"
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--scale", choices=list(SCALES), default="district", help=gettext_lazy("数据规模")
-        )
-        parser.add_argument("--seed", type=int, default=2026, help=gettext_lazy("随机数种子"))
-        parser.add_argument("--force", action="store_true", help=gettext_lazy("DEBUG 关闭时也生成"))
+        parser.add_argument("--scale", choices=list(SCALES), default="district", help="数据规模")
+        parser.add_argument("--seed", type=int, default=2026, help="随机数种子")
+        parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也生成")
 
     def handle(self, *args, scale: str, seed: int, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
