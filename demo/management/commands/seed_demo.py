@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from demo.generator import SCALES, DemoDataError, generate
+from villages.models import Bureau
 
 
 class Command(BaseCommand):
@@ -12,10 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=list(SCALES), default="district", help="数据规模")
         parser.add_argument("--seed", type=int, default=2026, help="随机数种子")
         parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也生成")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库中已有任何司法局时什么也不做（make run 使用）"
+        )
 
-    def handle(self, *args, scale: str, seed: int, force: bool, **options) -> None:
+    def handle(self, *args, scale: str, seed: int, force: bool, if_empty: bool, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(_("当前为生产配置（DEBUG=False），拒绝生成演示数据；确需生成请加 --force。"))
+        if if_empty and Bureau.objects.exists():
+            self.stdout.write(_("数据库中已有数据，跳过生成演示数据。"))
+            return
         try:
             summary = generate(scale=scale, seed=seed)
         except DemoDataError as error:

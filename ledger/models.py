@@ -1,0 +1,358 @@
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advisors.models import private_storage
+
+
+class ServiceMode(models.TextChoices):
+    ONSITE = "onsite", _("到村现场")
+    PHONE = "phone", _("电话")
+    WECHAT = "wechat", _("微信")
+    VIDEO = "video", _("视频")
+    HOME_VISIT = "home_visit", _("上门")
+    OTHER = "other", _("其他")
+
+
+class ServiceType(models.Model):
+    """服务类型: a fixed list (data migration), counted in the provincial statistics."""
+
+    CONSULTATION = "consultation"
+    MEDIATION = "mediation"
+    PUBLICITY = "publicity"
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("服务类型")
+        verbose_name_plural = _("服务类型")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkLogQuerySet(models.QuerySet):
+    def in_month(self, year: int, month: int) -> "WorkLogQuerySet":
+        return self.filter(service_date__year=year, service_date__month=month)
+
+    def counted(self) -> "WorkLogQuerySet":
+        """Logs that count towards the requirements: submitted or further along."""
+        return self.filter(status__in=WorkLog.COUNTED_STATUSES)
+
+
+class WorkLog(models.Model):
+    """工作日志: one record per service (一次一记), filed under its village (一村一卷)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        CONFIRMED = "confirmed", _("已确认")
+        VERIFIED = "verified", _("已核查")
+        RETURNED = "returned", _("退回")
+
+    class ObjectKind(models.TextChoices):
+        PERSON = "person", _("个人")
+        GROUP = "group", _("单位/群体")
+
+    COUNTED_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.VERIFIED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    agreement = models.ForeignKey(
+        "advisors.Agreement",
+        verbose_name=_("法律顾问协议"),
+        on_delete=models.PROTECT,
+        related_name="worklogs",
+    )
+    advisor = models.ForeignKey(
+        "advisors.Advisor", verbose_name=_("法律顾问"), on_delete=models.PROTECT, related_name="worklogs"
+    )
+    village = models.ForeignKey(
+        "villages.Village", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="worklogs"
+    )
+    firm_name = models.CharField(
+        _("所在机构"), max_length=100, help_text=_("填写时顾问所在机构，随日志存档。")
+    )
+
+    service_date = models.DateField(_("服务日期"))
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    hours = models.DecimalField(_("服务时长(小时)"), max_digits=4, decimal_places=2, editable=False)
+    mode = models.CharField(
+        _("服务方式"), max_length=12, choices=ServiceMode.choices, default=ServiceMode.ONSITE
+    )
+    service_types = models.ManyToManyField(ServiceType, verbose_name=_("服务类型"), related_name="worklogs")
+
+    object_kind = models.CharField(
+        _("服务对象类型"), max_length=10, choices=ObjectKind.choices, default=ObjectKind.PERSON
+    )
+    object_name = models.CharField(_("服务对象"), max_length=100)
+    object_situation = models.CharField(_("基本情况"), max_length=300, blank=True)
+    object_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    people_served = models.PositiveIntegerField(
+        _("服务人数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+    )
+    content = models.TextField(_("服务内容"), max_length=5000)
+    result = models.TextField(_("处理结果"), max_length=5000, blank=True)
+    remarks = models.CharField(_("备注"), max_length=500, blank=True)
+
+    mediation_problem = models.TextField(_("纠纷问题"), max_length=2000, blank=True)
+    mediation_measures = models.TextField(_("调解措施"), max_length=2000, blank=True)
+    mediation_result = models.TextField(_("调解结果"), max_length=2000, blank=True)
+
+    is_incident = models.BooleanField(
+        _("涉稳/重大利益事项"),
+        default=False,
+        help_text=_("可能影响社会稳定或涉及村(居)群众重大利益的事项，将立即报告司法所。"),
+    )
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
+
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_on_behalf = models.BooleanField(_("司法所代为确认"), default=False)
+    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    is_correction = models.BooleanField(_("补录更正"), default=False)
+
+    client_uuid = models.UUIDField(_("客户端编号"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填写人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = WorkLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工作日志")
+        verbose_name_plural = _("工作日志")
+        ordering = ["-service_date", "-start_time", "-pk"]
+        indexes = [
+            models.Index(fields=["village", "service_date"]),
+            models.Index(fields=["advisor", "service_date"]),
+            models.Index(fields=["status", "service_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(village)s %(date)s %(name)s") % {
+            "village": self.village,
+            "date": self.service_date,
+            "name": self.object_name,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:worklog_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @staticmethod
+    def hours_between(start, end) -> Decimal:
+        minutes = (datetime.combine(date.min, end) - datetime.combine(date.min, start)).seconds // 60
+        return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("结束时间必须晚于开始时间。")
+        if self.service_date and self.service_date > timezone.localdate():
+            errors["service_date"] = _("服务日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+        if self.start_time and self.end_time:
+            self.hours = self.hours_between(self.start_time, self.end_time)
+
+    # --- the workflow: each transition records who and when; the services add the event trail ---
+
+    def _require(self, *statuses, message) -> None:
+        if self.status not in statuses:
+            raise ValidationError(message)
+
+    def submit(self) -> None:
+        self._require(*self.EDITABLE_STATUSES, message=_("只有草稿或退回的日志可以提交。"))
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.return_reason = ""
+
+    def confirm(self, *, by, on_behalf: bool) -> None:
+        self._require(self.Status.SUBMITTED, message=_("只有已提交的日志可以确认。"))
+        self.status = self.Status.CONFIRMED
+        self.confirmed_at = timezone.now()
+        self.confirmed_by = by
+        self.confirmed_on_behalf = on_behalf
+
+    def verify(self, *, by) -> None:
+        self._require(self.Status.CONFIRMED, message=_("只有村(居)已确认的日志可以核查。"))
+        self.status = self.Status.VERIFIED
+        self.verified_at = timezone.now()
+        self.verified_by = by
+
+    def send_back(self, *, reason: str) -> None:
+        self._require(
+            self.Status.SUBMITTED, self.Status.CONFIRMED, message=_("只有已提交或已确认的日志可以退回。")
+        )
+        if not reason.strip():
+            raise ValidationError({"reason": _("请填写退回原因。")})
+        self.status = self.Status.RETURNED
+        self.return_reason = reason.strip()
+        self.confirmed_at = self.confirmed_by = None
+        self.confirmed_on_behalf = False
+
+
+class WorkLogEvent(models.Model):
+    """The trail of a log: who did what and when, and for edits what changed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("创建")
+        EDITED = "edited", _("修改")
+        SUBMITTED = "submitted", _("提交")
+        CONFIRMED = "confirmed", _("村(居)确认")
+        CONFIRMED_ON_BEHALF = "confirmed_on_behalf", _("司法所代为确认")
+        DISPUTED = "disputed", _("村(居)提出异议")
+        VERIFIED = "verified", _("司法所核查")
+        RETURNED = "returned", _("退回")
+        PHOTO_ADDED = "photo_added", _("添加照片")
+        INCIDENT_ACKNOWLEDGED = "incident_acknowledged", _("司法所已知悉涉稳事项")
+
+    worklog = models.ForeignKey(
+        WorkLog, verbose_name=_("工作日志"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    changes = models.JSONField(_("修改内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("日志记录")
+        verbose_name_plural = _("日志记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkLogPhoto(models.Model):
+    worklog = models.ForeignKey(
+        WorkLog, verbose_name=_("工作日志"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("照片"), upload_to="worklogs/%Y/%m/", storage=private_storage)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日志照片")
+        verbose_name_plural = _("日志照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Lecture(models.Model):
+    """法治讲座: a service log with its topic and outline, filed with the justice office by quarter end."""
+
+    worklog = models.OneToOneField(
+        WorkLog, verbose_name=_("工作日志"), on_delete=models.CASCADE, related_name="lecture"
+    )
+    topic = models.CharField(_("讲座主题"), max_length=200)
+    audience = models.CharField(
+        _("听众"), max_length=200, blank=True, help_text=_("例如：村民、村“两委”成员、调解员")
+    )
+    attendance = models.PositiveIntegerField(_("参加人数"), default=0)
+    outline = models.TextField(_("讲座提纲"), max_length=10000, blank=True)
+    outline_file = models.FileField(
+        _("提纲附件"), upload_to="lectures/%Y/", storage=private_storage, blank=True
+    )
+    received_at = models.DateTimeField(_("司法所接收时间"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("法治讲座")
+        verbose_name_plural = _("法治讲座")
+        ordering = ["-worklog__service_date"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.outline.strip() and not self.outline_file:
+            raise ValidationError({"outline": _("讲座须有提纲：请填写提纲或上传提纲文件。")})
+
+
+class Incident(models.Model):
+    """涉稳/重大利益事项: reported to the justice office at once, listed there until acknowledged."""
+
+    village = models.ForeignKey(
+        "villages.Village", verbose_name=_("村(社区)"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    advisor = models.ForeignKey(
+        "advisors.Advisor", verbose_name=_("法律顾问"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    worklog = models.OneToOneField(
+        WorkLog,
+        verbose_name=_("工作日志"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="incident",
+    )
+    summary = models.TextField(_("事项概要"), max_length=2000)
+    reported_at = models.DateTimeField(_("报告时间"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("司法所知悉时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("知悉人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("涉稳/重大利益事项")
+        verbose_name_plural = _("涉稳/重大利益事项")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.reported_at:%Y-%m-%d}"
