@@ -23,7 +23,7 @@ def home(request):
     if profile is None:
         return render(request, "accounts/home_norole.html")
     if profile.is_bureau:
-        townships = with_coverage_counts(townships_visible_to(user)).order_by("code")
+        townships = with_coverage_counts(townships_visible_to(user))
         page = paginate(request, townships)
         totals = {
             "townships": page.paginator.count,

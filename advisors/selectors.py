@@ -92,10 +92,12 @@ def with_coverage_counts(townships: QuerySet[Township]) -> QuerySet[Township]:
         village_count=Count("villages", distinct=True),
         covered_count=Count("villages", filter=current, distinct=True),
         advisor_count=Count("villages__agreements__advisor", filter=current, distinct=True),
-    )
+    ).order_by(*Township._meta.ordering)  # Meta.ordering is dropped from GROUP BY queries
 
 
 def with_current_village_counts(advisors: QuerySet[Advisor]) -> QuerySet[Advisor]:
-    return advisors.select_related("firm").annotate(
-        current_village_count=Count("agreements", filter=_current_q("agreements__"), distinct=True)
+    return (
+        advisors.select_related("firm")
+        .annotate(current_village_count=Count("agreements", filter=_current_q("agreements__"), distinct=True))
+        .order_by(*Advisor._meta.ordering)
     )

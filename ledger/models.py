@@ -356,3 +356,49 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village} {self.reported_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:incident_detail", args=[self.pk])
+
+
+class LedgerSubmission(models.Model):
+    """工作台账报送: an advisor's ledger for one village and month, submitted to the justice office by the due day.
+
+    Once submitted, the month is closed to the advisor: a late log is filed as a correction the office accepts.
+    """
+
+    advisor = models.ForeignKey(
+        "advisors.Advisor",
+        verbose_name=_("法律顾问"),
+        on_delete=models.PROTECT,
+        related_name="ledger_submissions",
+    )
+    village = models.ForeignKey(
+        "villages.Village",
+        verbose_name=_("村(社区)"),
+        on_delete=models.PROTECT,
+        related_name="ledger_submissions",
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(
+        _("月"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期"), default=False)
+
+    class Meta:
+        verbose_name = _("月度台账报送")
+        verbose_name_plural = _("月度台账报送")
+        ordering = ["-year", "-month", "village"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advisor", "village", "year", "month"], name="ledger_submission_unique_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(village)s %(year)s年%(month)s月台账") % {
+            "village": self.village,
+            "year": self.year,
+            "month": self.month,
+        }

@@ -228,3 +228,76 @@ def stranger(db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(username="root", password=PASSWORD)
+
+
+# --- more personas and the whole map, for the page tests (appended) ---
+
+
+@pytest.fixture
+def other_office_user(other_township):
+    """Justice-office staff of `other_township` (same bureau, another township)."""
+    return make_user_with_role(
+        Role.OFFICE_STAFF,
+        bureau=other_township.bureau,
+        township=other_township,
+        username="other_office",
+        full_name="周杰",
+    )
+
+
+@pytest.fixture
+def other_bureau_admin_user(other_bureau):
+    """The bureau admin of `other_bureau`."""
+    return make_user_with_role(
+        Role.BUREAU_ADMIN, bureau=other_bureau, username="other_bureau_admin", full_name="吴涛"
+    )
+
+
+@pytest.fixture
+def past_agreement(advisor, vacant_village):
+    """`advisor_user`'s agreement on `vacant_village` for last year (2025), ended: history, not current."""
+    return AgreementFactory(
+        advisor=advisor,
+        village=vacant_village,
+        start_date=date(TODAY.year - 1, 1, 1),
+        end_date=date(TODAY.year - 1, 12, 31),
+        ended=True,
+    )
+
+
+@pytest.fixture
+def whole_map(
+    today,
+    bureau,
+    other_bureau,
+    township,
+    other_township,
+    other_bureau_township,
+    village,
+    second_village,
+    vacant_village,
+    other_township_village,
+    other_bureau_village,
+    advisor,
+    agreement,
+    second_agreement,
+    past_agreement,
+    other_advisor,
+    other_agreement,
+    other_bureau_advisor,
+    other_bureau_agreement,
+    bureau_admin_user,
+    bureau_staff_user,
+    office_user,
+    other_office_user,
+    advisor_user,
+    other_advisor_user,
+    liaison_user,
+    other_bureau_admin_user,
+    stranger,
+    superuser,
+):
+    """Every place, record and persona of the map (plus `past_agreement`), as attributes of one namespace."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**locals())

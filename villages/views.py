@@ -30,7 +30,7 @@ def village_detail(request, pk: int):
 @login_required
 def township_list(request):
     townships = TownshipFilter(request.GET, queryset=townships_visible_to(request.user))
-    page = paginate(request, with_coverage_counts(townships.qs).order_by("code"))
+    page = paginate(request, with_coverage_counts(townships.qs))
     return render(request, "villages/township_list.html", {"filter": townships, "page": page})
 
 

@@ -1,0 +1,381 @@
+"""Writes on work logs, lectures and incidents. Each checks who acts, keeps the rules, and records the trail."""
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from accounts.models import Role, profile_of
+from advisors.models import Advisor, Agreement
+from notifications.services import notify
+from villages.models import Village
+
+from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
+
+# The fields an advisor fills in; an edit records each one that changed.
+WORKLOG_FIELDS = (
+    "service_date",
+    "start_time",
+    "end_time",
+    "mode",
+    "object_kind",
+    "object_name",
+    "object_situation",
+    "object_phone",
+    "people_served",
+    "content",
+    "result",
+    "remarks",
+    "mediation_problem",
+    "mediation_measures",
+    "mediation_result",
+    "is_incident",
+    "latitude",
+    "longitude",
+    "location_accuracy",
+)
+MEDIATION_FIELDS = ("mediation_problem", "mediation_measures", "mediation_result")
+MAX_PHOTOS = 6
+PHOTO_MAX_SIDE = 1600
+
+
+def advisor_of(user) -> Advisor:
+    profile = profile_of(user)
+    advisor = getattr(user, "advisor", None) if profile and profile.role == Role.ADVISOR else None
+    if advisor is None or not advisor.is_active:
+        raise PermissionDenied(_("只有在岗的法律顾问可以填写工作日志。"))
+    return advisor
+
+
+def agreement_on(*, advisor: Advisor, village: Village, day: date) -> Agreement:
+    agreement = Agreement.objects.covering(day).filter(advisor=advisor, village=village).first()
+    if agreement is None:
+        raise ValidationError(
+            {
+                "village": _("您在 %(day)s 没有与 %(village)s 的生效协议，不能为该村(居)填写日志。")
+                % {"day": day, "village": village}
+            }
+        )
+    return agreement
+
+
+def month_is_closed(*, advisor: Advisor, village: Village, day: date) -> bool:
+    return LedgerSubmission.objects.filter(
+        advisor=advisor, village=village, year=day.year, month=day.month, submitted_at__isnull=False
+    ).exists()
+
+
+def _check_content(worklog: WorkLog, service_types: list[ServiceType]) -> None:
+    if not service_types:
+        raise ValidationError({"service_types": _("请至少选择一种服务类型。")})
+    if any(t.code == ServiceType.MEDIATION for t in service_types):
+        missing = {
+            f: _("纠纷调解须分别填写纠纷问题、调解措施和调解结果。")
+            for f in MEDIATION_FIELDS
+            if not getattr(worklog, f).strip()
+        }
+        if missing:
+            raise ValidationError(missing)
+
+
+def _snapshot(worklog: WorkLog, service_types) -> dict:
+    values = {f: getattr(worklog, f) for f in WORKLOG_FIELDS}
+    values["village"] = worklog.village_id
+    values["service_types"] = sorted(t.code for t in service_types)
+    return {k: ("" if v is None else str(v)) for k, v in values.items()}
+
+
+def _record(worklog: WorkLog, action: str, by, note: str = "", changes: dict | None = None) -> None:
+    WorkLogEvent.objects.create(worklog=worklog, action=action, by=by, note=note, changes=changes or {})
+
+
+@dataclass
+class WorkLogInput:
+    village: Village
+    service_types: list[ServiceType]
+    values: dict  # WORKLOG_FIELDS
+
+
+def _apply(worklog: WorkLog, data: WorkLogInput, *, advisor: Advisor) -> None:
+    for field, value in data.values.items():
+        if field not in WORKLOG_FIELDS:
+            raise ValueError(field)
+        setattr(worklog, field, value)
+    worklog.village = data.village
+    if worklog.service_date and worklog.service_date <= timezone.localdate():
+        worklog.agreement = agreement_on(advisor=advisor, village=data.village, day=worklog.service_date)
+    worklog.full_clean(exclude=["agreement", "hours", "created_by", "firm_name", "advisor"])
+    # A month whose ledger is submitted is closed: a log for it becomes a correction the justice office accepts.
+    worklog.is_correction = month_is_closed(advisor=advisor, village=data.village, day=worklog.service_date)
+    _check_content(worklog, data.service_types)
+
+
+@transaction.atomic
+def worklog_create(
+    *, by, data: WorkLogInput, submit: bool = False, client_uuid: UUID | None = None
+) -> WorkLog:
+    """A new log by the advisor themselves; the same client_uuid twice (an offline retry) returns the first one."""
+    advisor = advisor_of(by)
+    if client_uuid:
+        existing = WorkLog.objects.filter(client_uuid=client_uuid, advisor=advisor).first()
+        if existing:
+            return existing
+    worklog = WorkLog(advisor=advisor, created_by=by, firm_name=advisor.firm.name)
+    if client_uuid:
+        worklog.client_uuid = client_uuid
+    _apply(worklog, data, advisor=advisor)
+    worklog.save()
+    worklog.service_types.set(data.service_types)
+    _record(worklog, WorkLogEvent.Action.CREATED, by)
+    if submit:
+        _submit(worklog, by)
+    return worklog
+
+
+def _require_author(worklog: WorkLog, by) -> None:
+    if worklog.advisor.user_id != by.pk:
+        raise PermissionDenied(_("只有填写日志的法律顾问本人可以修改或提交。"))
+
+
+@transaction.atomic
+def worklog_update(*, worklog: WorkLog, by, data: WorkLogInput, submit: bool = False) -> WorkLog:
+    _require_author(worklog, by)
+    if not worklog.is_editable:
+        raise ValidationError(_("日志已提交，不能修改；如需修改请先由司法所或村(居)退回。"))
+    before = _snapshot(worklog, worklog.service_types.all())
+    _apply(worklog, data, advisor=worklog.advisor)
+    worklog.save()
+    worklog.service_types.set(data.service_types)
+    after = _snapshot(worklog, data.service_types)
+    changes = {field: [before[field], after[field]] for field in after if before.get(field) != after[field]}
+    if changes:
+        _record(worklog, WorkLogEvent.Action.EDITED, by, changes=changes)
+    if submit:
+        _submit(worklog, by)
+    return worklog
+
+
+def _submit(worklog: WorkLog, by) -> None:
+    worklog.submit()
+    worklog.save()
+    _record(worklog, WorkLogEvent.Action.SUBMITTED, by)
+    if worklog.is_incident and not hasattr(worklog, "incident"):
+        incident_report(by=by, village=worklog.village, summary=worklog.content, worklog=worklog)
+
+
+@transaction.atomic
+def worklog_submit(*, worklog: WorkLog, by) -> WorkLog:
+    _require_author(worklog, by)
+    _check_content(worklog, list(worklog.service_types.all()))
+    _submit(worklog, by)
+    return worklog
+
+
+def _acting_role(worklog: WorkLog, by) -> Role | None:
+    profile = profile_of(by)
+    if profile is None:
+        return None
+    if profile.role == Role.LIAISON and worklog.village.liaison_id == by.pk:
+        return Role.LIAISON
+    if profile.role == Role.OFFICE_STAFF and worklog.village.township_id == profile.township_id:
+        return Role.OFFICE_STAFF
+    return None
+
+
+@transaction.atomic
+def worklog_confirm(*, worklog: WorkLog, by, note: str = "") -> WorkLog:
+    """The village confirms the service (replacing the paper signature); the office may do it on its behalf."""
+    role = _acting_role(worklog, by)
+    if role is None:
+        raise PermissionDenied(_("只有本村联络员或本乡镇司法所可以确认日志。"))
+    on_behalf = role == Role.OFFICE_STAFF
+    worklog.confirm(by=by, on_behalf=on_behalf)
+    worklog.save()
+    action = WorkLogEvent.Action.CONFIRMED_ON_BEHALF if on_behalf else WorkLogEvent.Action.CONFIRMED
+    _record(worklog, action, by, note=note)
+    return worklog
+
+
+def _notify_advisor_returned(worklog: WorkLog, reason: str) -> None:
+    if worklog.advisor.user_id:
+        notify(
+            recipients=[worklog.advisor.user],
+            title=_("工作日志被退回：%(log)s") % {"log": worklog},
+            body=reason,
+            url=worklog.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def worklog_dispute(*, worklog: WorkLog, by, reason: str) -> WorkLog:
+    """The liaison does not recognise the service as written: back to the advisor with the reason."""
+    if _acting_role(worklog, by) != Role.LIAISON:
+        raise PermissionDenied(_("只有本村联络员可以对日志提出异议。"))
+    if worklog.status != WorkLog.Status.SUBMITTED:
+        raise ValidationError(_("只有待确认的日志可以提出异议。"))
+    worklog.send_back(reason=reason)
+    worklog.save()
+    _record(worklog, WorkLogEvent.Action.DISPUTED, by, note=reason)
+    _notify_advisor_returned(worklog, reason)
+    return worklog
+
+
+def _require_office(worklog: WorkLog, by) -> None:
+    if _acting_role(worklog, by) != Role.OFFICE_STAFF:
+        raise PermissionDenied(_("只有本乡镇司法所可以核查或退回日志。"))
+
+
+@transaction.atomic
+def worklog_verify(*, worklog: WorkLog, by) -> WorkLog:
+    _require_office(worklog, by)
+    worklog.verify(by=by)
+    worklog.save()
+    _record(worklog, WorkLogEvent.Action.VERIFIED, by)
+    return worklog
+
+
+@transaction.atomic
+def worklog_return(*, worklog: WorkLog, by, reason: str) -> WorkLog:
+    _require_office(worklog, by)
+    worklog.send_back(reason=reason)
+    worklog.save()
+    _record(worklog, WorkLogEvent.Action.RETURNED, by, note=reason)
+    _notify_advisor_returned(worklog, reason)
+    return worklog
+
+
+def worklogs_verify(*, worklogs, by) -> tuple[int, list[str]]:
+    """Bulk verify: each log on its own, so one refused log does not stop the others."""
+    done, errors = 0, []
+    for worklog in worklogs:
+        try:
+            worklog_verify(worklog=worklog, by=by)
+            done += 1
+        except (ValidationError, PermissionDenied) as error:
+            errors.append(f"{worklog}：{'；'.join(getattr(error, 'messages', [str(error)]))}")
+    return done, errors
+
+
+def _clean_photo(upload) -> ContentFile:
+    """Re-encode as JPEG at most PHOTO_MAX_SIDE px: smaller for weak connections, and without EXIF (no GPS)."""
+    try:
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True)
+    except (OSError, ValueError) as error:
+        raise ValidationError({"photos": _("无法识别的图片文件，请上传 JPG 或 PNG 照片。")}) from error
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+@transaction.atomic
+def worklog_add_photos(*, worklog: WorkLog, by, uploads) -> list[WorkLogPhoto]:
+    _require_author(worklog, by)
+    if not worklog.is_editable and worklog.status != WorkLog.Status.SUBMITTED:
+        raise ValidationError(_("日志已确认，不能再添加照片。"))
+    if worklog.photos.count() + len(uploads) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("每条日志最多 %(n)s 张照片。") % {"n": MAX_PHOTOS}})
+    photos = [WorkLogPhoto.objects.create(worklog=worklog, image=_clean_photo(upload)) for upload in uploads]
+    if photos:
+        _record(worklog, WorkLogEvent.Action.PHOTO_ADDED, by, note=str(len(photos)))
+    return photos
+
+
+# --- incidents ---
+
+
+@transaction.atomic
+def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | None = None) -> Incident:
+    """涉稳/重大利益事项: the township's justice office hears of it at once, in the app and by e-mail."""
+    advisor = advisor_of(by)
+    if not summary.strip():
+        raise ValidationError({"summary": _("请简要说明事项。")})
+    if worklog is None:
+        agreement_on(advisor=advisor, village=village, day=timezone.localdate())
+    incident = Incident.objects.create(
+        village=village, advisor=advisor, worklog=worklog, summary=summary.strip()
+    )
+    office_staff = village.township.staff_profiles.filter(role=Role.OFFICE_STAFF).select_related("user")
+    notify(
+        recipients=[p.user for p in office_staff if p.user.is_active],
+        title=_("【涉稳/重大利益事项】%(village)s（%(advisor)s 报告）")
+        % {"village": village, "advisor": advisor},
+        body=incident.summary,
+        url=incident.get_absolute_url(),
+        key=f"incident:{incident.pk}",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(*, incident: Incident, by) -> Incident:
+    profile = profile_of(by)
+    if not (
+        profile and profile.role == Role.OFFICE_STAFF and profile.township_id == incident.village.township_id
+    ):
+        raise PermissionDenied(_("只有本乡镇司法所可以确认知悉。"))
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at = timezone.now()
+        incident.acknowledged_by = by
+        incident.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        if incident.worklog_id:
+            _record(incident.worklog, WorkLogEvent.Action.INCIDENT_ACKNOWLEDGED, by)
+    return incident
+
+
+# --- lectures ---
+
+
+@transaction.atomic
+def lecture_create(
+    *,
+    by,
+    data: WorkLogInput,
+    topic: str,
+    audience: str = "",
+    attendance: int = 0,
+    outline: str = "",
+    outline_file=None,
+    client_uuid: UUID | None = None,
+) -> Lecture:
+    """A lecture is a 法治宣传/讲座 service with its topic and outline, filed with the justice office."""
+    publicity = ServiceType.objects.get(code=ServiceType.PUBLICITY)
+    types = list({*data.service_types, publicity})
+    worklog = worklog_create(
+        by=by,
+        data=WorkLogInput(village=data.village, service_types=types, values=data.values),
+        client_uuid=client_uuid,
+    )
+    if hasattr(worklog, "lecture"):
+        return worklog.lecture  # an offline retry of the same lecture
+    lecture = Lecture(
+        worklog=worklog,
+        topic=topic,
+        audience=audience,
+        attendance=attendance,
+        outline=outline,
+        outline_file=outline_file,
+    )
+    lecture.full_clean(exclude=["worklog"])
+    lecture.save()
+    _submit(worklog, by)
+    return lecture
+
+
+@transaction.atomic
+def lecture_receive(*, lecture: Lecture, by) -> Lecture:
+    if _acting_role(lecture.worklog, by) != Role.OFFICE_STAFF:
+        raise PermissionDenied(_("只有本乡镇司法所可以接收讲座备案。"))
+    if lecture.received_at is None:
+        lecture.received_at = timezone.now()
+        lecture.received_by = by
+        lecture.save(update_fields=["received_at", "received_by"])
+    return lecture
