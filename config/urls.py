@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from advisors import views as advisor_views
+from ledger.views import advisor as ledger_advisor_views
 
 admin.site.site_header = _("村(居)法律顾问管理系统")
 admin.site.site_title = _("村(居)法律顾问")
@@ -16,9 +17,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("villages/", include("villages.urls")),
     path("advisors/", include("advisors.urls")),
+    path("logs/", include("ledger.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),
+    path("private/worklogs/<path:name>", ledger_advisor_views.worklog_photo, name="worklog_photo"),
 ]
 
 if settings.DEBUG:

@@ -5,6 +5,7 @@ arrange a situation, and go through `advisors.services` when the rules themselve
 Users with a role are made through `accounts.services`, so their profile and auth group are the real ones.
 """
 
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -175,3 +176,34 @@ def make_liaison_user(*, village: Village, username: str | None = None, full_nam
     village.liaison = user
     village.save(update_fields=["liaison"])
     return user
+
+
+class WorkLogFactory(factory.django.DjangoModelFactory):
+    """A submitted log on the agreement's village, dated the agreement's start (override service_date as needed)."""
+
+    class Meta:
+        model = "ledger.WorkLog"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    advisor = factory.SelfAttribute("agreement.advisor")
+    village = factory.SelfAttribute("agreement.village")
+    firm_name = factory.SelfAttribute("agreement.advisor.firm.name")
+    created_by = factory.LazyAttribute(lambda o: o.advisor.user or UserFactory())
+    service_date = factory.SelfAttribute("agreement.start_date")
+    start_time = datetime.time(9, 0)
+    end_time = datetime.time(11, 30)
+    hours = Decimal("2.50")
+    mode = "onsite"
+    object_name = factory.Sequence(lambda n: f"村民{n}")
+    object_situation = "本村村民"
+    object_phone = "13800000000"
+    content = "咨询土地承包经营权流转合同的效力问题，解释了相关法律规定。"
+    result = "当事人表示理解，将按合同约定履行。"
+    status = "submitted"
+
+    @factory.post_generation
+    def service_types(self, create, extracted, **kwargs):
+        from ledger.models import ServiceType
+
+        if create:
+            self.service_types.set(extracted or ServiceType.objects.filter(code="consultation"))

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import advisor, review
+
+app_name = "ledger"
+
+urlpatterns = [
+    # The advisor's phone pages (views/advisor.py).
+    path("new/", advisor.worklog_create, name="worklog_create"),
+    path("<int:pk>/", advisor.worklog_detail, name="worklog_detail"),
+    path("<int:pk>/edit/", advisor.worklog_edit, name="worklog_edit"),
+    path("<int:pk>/submit/", advisor.worklog_submit, name="worklog_submit"),
+    path("<int:pk>/photos/", advisor.worklog_add_photos, name="worklog_add_photos"),
+    path("lectures/new/", advisor.lecture_create, name="lecture_create"),
+    path("incidents/new/", advisor.incident_create, name="incident_create"),
+    # The village's and the justice office's pages (views/review.py).
+    path("", review.worklog_list, name="worklog_list"),
+    path("<int:pk>/confirm/", review.worklog_confirm, name="worklog_confirm"),
+    path("<int:pk>/dispute/", review.worklog_dispute, name="worklog_dispute"),
+    path("<int:pk>/verify/", review.worklog_verify, name="worklog_verify"),
+    path("<int:pk>/return/", review.worklog_return, name="worklog_return"),
+    path("verify/", review.worklogs_verify, name="worklogs_verify"),
+    path("check/", review.monthly_check, name="monthly_check"),
+    path("lectures/", review.lecture_list, name="lecture_list"),
+    path("lectures/<int:pk>/receive/", review.lecture_receive, name="lecture_receive"),
+    path("incidents/", review.incident_list, name="incident_list"),
+    path("incidents/<int:pk>/", review.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/acknowledge/", review.incident_acknowledge, name="incident_acknowledge"),
+]
