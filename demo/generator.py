@@ -27,7 +27,10 @@ from accounts.models import Profile, Role
 from accounts.services import user_assign_role
 from advisors.models import Advisor, Agreement, Firm
 from advisors.services import agreement_renew
+from ledger.models import WorkLog
 from villages.models import Bureau, Township, Village
+
+from .activity import generate_activity
 
 BATCH_SIZE = 2000
 TOWNSHIPS_PER_COUNTY = 12
@@ -135,6 +138,7 @@ class Summary:
     advisors: int
     agreements: int
     current_agreements: int
+    worklogs: int
     logins: list[DemoLogin]
 
 
@@ -150,6 +154,8 @@ def generate(*, scale: str, seed: int = 2026) -> Summary:
         if bureau is None:
             bureau = _Generator(SCALES[scale], seed, timezone.localdate()).run()
         logins = ensure_demo_users(bureau)
+        if created:
+            generate_activity(bureau, seed=seed, today=timezone.localdate())
     return summarize(bureau, created=created, logins=logins)
 
 
@@ -163,6 +169,7 @@ def summarize(bureau: Bureau, *, created: bool, logins: list[DemoLogin]) -> Summ
         advisors=bureau.advisors.count(),
         agreements=agreements.count(),
         current_agreements=agreements.current().count(),
+        worklogs=WorkLog.objects.filter(village__township__bureau=bureau).count(),
         logins=logins,
     )
 

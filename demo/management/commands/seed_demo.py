@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "乡镇(街道) %(townships)s 个，村(社区) %(villages)s 个，法律顾问 %(advisors)s 名，"
-                "协议 %(agreements)s 份（当前生效 %(current)s 份）。"
+                "协议 %(agreements)s 份（当前生效 %(current)s 份），工作日志 %(worklogs)s 条。"
             )
             % {
                 "townships": summary.townships,
@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 "advisors": summary.advisors,
                 "agreements": summary.agreements,
                 "current": summary.current_agreements,
+                "worklogs": summary.worklogs,
             }
         )
         self.stdout.write(_("演示账号（密码为 DEMO_PASSWORD 设置的值，默认 Demo@2026）："))

@@ -1,0 +1,126 @@
+"""seed_demo through the management command, as `make run` uses it."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from accounts.models import Role
+from advisors.models import Agreement
+from ledger.models import Lecture, LedgerSubmission, WorkLog
+from villages.models import Bureau, Township, Village
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = {
+    "admin": Role.BUREAU_ADMIN,
+    "bureau": Role.BUREAU_STAFF,
+    "office": Role.OFFICE_STAFF,
+    "advisor": Role.ADVISOR,
+    "advisor2": Role.ADVISOR,
+    "liaison": Role.LIAISON,
+}
+
+
+@pytest.fixture(autouse=True)
+def _development_settings(settings):
+    settings.DEBUG = True  # pytest-django runs tests with DEBUG off; the demo is for development
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        Bureau.objects.count(),
+        Township.objects.count(),
+        Village.objects.count(),
+        Agreement.objects.count(),
+        WorkLog.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_it_seeds_a_district_whose_demo_users_log_in_with_the_demo_password(client, settings):
+    output = seed()
+
+    assert "已生成演示数据" in output
+    assert Township.objects.count() == 12
+    assert Village.objects.count() == 200
+    for username, role in DEMO_USERS.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.profile.role == role
+        assert user.check_password(settings.DEMO_PASSWORD)
+        assert not user.is_superuser
+    assert client.login(username="advisor", password="Demo@2026")
+
+
+def test_it_covers_every_village_and_keeps_every_advisor_within_the_limit():
+    seed()
+
+    current = Agreement.objects.current()
+    assert current.values("village").distinct().count() == Village.objects.count()
+    per_village = {v: 0 for v in Village.objects.values_list("pk", flat=True)}
+    per_advisor: dict[int, int] = {}
+    for village_id, advisor_id in current.values_list("village_id", "advisor_id"):
+        per_village[village_id] += 1
+        per_advisor[advisor_id] = per_advisor.get(advisor_id, 0) + 1
+    assert set(per_village.values()) == {1}
+    assert max(per_advisor.values()) <= Bureau.objects.get().max_villages_per_advisor
+
+
+def test_it_gives_the_demo_users_their_places():
+    seed()
+    user = get_user_model().objects
+    office = user.get(username="office")
+    advisor, advisor2, liaison = (user.get(username=n) for n in ("advisor", "advisor2", "liaison"))
+
+    for demo_advisor in (advisor, advisor2):
+        villages = Agreement.objects.current().filter(advisor=demo_advisor.advisor)
+        assert villages.count() >= 3
+        assert set(villages.values_list("village__township", flat=True)) == {office.profile.township_id}
+    assert (
+        Agreement.objects.current().filter(advisor=advisor.advisor, village=liaison.liaison_village).exists()
+    )
+
+
+def test_it_fills_every_state_the_demo_pages_show():
+    seed()
+
+    statuses = set(WorkLog.objects.filter(advisor__user__username="advisor").values_list("status", flat=True))
+    assert set(WorkLog.Status.values) <= statuses
+    assert Lecture.objects.exists()
+    assert LedgerSubmission.objects.filter(is_late=True).exists()
+    assert Agreement.objects.filter(filed_late=True).exists()
+    assert Agreement.objects.filter(status=Agreement.Status.SIGNED).exists()
+
+
+def test_it_duplicates_nothing_when_run_twice():
+    seed()
+    before = counts()
+
+    output = seed()
+
+    assert "已存在" in output
+    assert counts() == before
+
+
+def test_it_does_nothing_with_if_empty_when_the_database_holds_a_bureau():
+    Bureau.objects.create(name="某区司法局", code="999999")
+
+    output = seed("--if-empty")
+
+    assert "跳过" in output
+    assert Bureau.objects.count() == 1
+
+
+def test_it_refuses_to_run_in_production_without_force(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert Bureau.objects.count() == 0
