@@ -402,3 +402,38 @@ class LedgerSubmission(models.Model):
             "year": self.year,
             "month": self.month,
         }
+
+
+class TownshipLedger(models.Model):
+    """乡镇(街道)月度台账: the justice office forwards its villages' ledgers to the bureau before the month's end."""
+
+    township = models.ForeignKey(
+        "villages.Township", verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="ledgers"
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    forwarded_at = models.DateTimeField(_("报送司法局时间"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_late = models.BooleanField(_("逾期"), default=False)
+
+    class Meta:
+        verbose_name = _("乡镇月度台账")
+        verbose_name_plural = _("乡镇月度台账")
+        ordering = ["-year", "-month", "township"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year", "month"], name="township_ledger_unique_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(township)s %(year)s年%(month)s月台账") % {
+            "township": self.township,
+            "year": self.year,
+            "month": self.month,
+        }
