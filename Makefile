@@ -13,7 +13,6 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
 	$(VENV)/bin/pip install -q --require-hashes -r requirements.txt
-	@scripts/ensure-system-packages.sh
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-run
@@ -24,10 +23,12 @@ migrate: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 
 run: migrate
+	@scripts/ensure-system-packages.sh fonts
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev
+	@scripts/ensure-system-packages.sh fonts chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
