@@ -14,4 +14,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与角色")
 
     def ready(self) -> None:
-        post_migrate.connect(_sync_groups, sender=self)
+        # After every app's migrations, not just this one's: the bureau admin's group needs the permissions of apps
+        # migrated after accounts. The sync is idempotent and cheap.
+        post_migrate.connect(_sync_groups, dispatch_uid="accounts.sync_role_groups")

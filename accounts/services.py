@@ -9,7 +9,16 @@ from villages.models import Bureau, Township
 from .models import Profile, Role
 
 # Apps whose records the bureau admin manages in the admin site.
-BUREAU_ADMIN_APPS = ("villages", "advisors", "ledger", "assessment", "publicity", "accounts")
+BUREAU_ADMIN_APPS = (
+    "villages",
+    "advisors",
+    "ledger",
+    "assessment",
+    "publicity",
+    "accounts",
+    "notifications",
+    "deadlines",
+)
 
 
 def role_groups_sync() -> None:

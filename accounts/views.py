@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from advisors.models import Agreement
 from advisors.selectors import (
@@ -10,9 +11,14 @@ from advisors.selectors import (
     with_current_village_counts,
 )
 from common.pagination import paginate
+from ledger.models import WorkLog
+from ledger.selectors import incidents_visible_to, review_counts, village_progress, worklogs_visible_to
 from villages.selectors import townships_visible_to, villages_visible_to
 
 from .models import Role, profile_of
+
+# Rows of open incidents (office) or logs waiting for confirmation (liaison) shown on the home page.
+HOME_ROWS = 10
 
 
 @login_required
@@ -35,17 +41,67 @@ def home(request):
     if profile.role == Role.OFFICE_STAFF:
         villages = with_current_agreements(villages_visible_to(user))
         advisors = with_current_village_counts(advisors_visible_to(user))
+        # Open incidents stay at the top of the office's home until acknowledged.
+        incidents = (
+            incidents_visible_to(user)
+            .filter(acknowledged_at__isnull=True)
+            .select_related("village", "advisor")
+            .order_by("-reported_at", "-pk")
+        )
+        incidents = list(incidents[: HOME_ROWS + 1])
         return render(
             request,
             "accounts/home_office.html",
-            {"township": profile.township, "villages": villages, "advisors": advisors},
+            {
+                "township": profile.township,
+                "villages": villages,
+                "advisors": advisors,
+                "open_incidents": incidents[:HOME_ROWS],
+                "more_incidents": len(incidents) > HOME_ROWS,
+                "counts": review_counts(user),
+            },
         )
     if profile.role == Role.ADVISOR:
-        current = (
-            agreements_visible_to(user)
-            .current()
-            .select_related("village__township", "village__liaison__profile")
-        )
-        return render(request, "accounts/home_advisor.html", {"agreements": current})
+        return _advisor_home(request)
     villages = with_current_agreements(villages_visible_to(user))
-    return render(request, "accounts/home_liaison.html", {"villages": villages})
+    waiting = (
+        worklogs_visible_to(user)
+        .filter(status=WorkLog.Status.SUBMITTED)
+        .select_related("village", "advisor")
+        .prefetch_related("service_types")
+    )
+    waiting = list(waiting[: HOME_ROWS + 1])
+    return render(
+        request,
+        "accounts/home_liaison.html",
+        {"villages": villages, "waiting": waiting[:HOME_ROWS], "more_waiting": len(waiting) > HOME_ROWS},
+    )
+
+
+def _advisor_home(request):
+    """Each current village's month against the requirements, what is due, and the logs that need the advisor."""
+    current = list(
+        agreements_visible_to(request.user)
+        .current()
+        .select_related("advisor", "village__township__bureau", "village__liaison__profile")
+        .order_by("village__township__code", "village__code")
+    )
+    progress = (
+        village_progress(
+            advisor=current[0].advisor, villages=[a.village for a in current], today=timezone.localdate()
+        )
+        if current
+        else []
+    )
+    mine = worklogs_visible_to(request.user).select_related("village").order_by("-updated_at")
+    # One row more than shown tells whether there are more, without counting.
+    returned = list(mine.filter(status=WorkLog.Status.RETURNED)[: HOME_ROWS + 1])
+    drafts = list(mine.filter(status=WorkLog.Status.DRAFT)[: HOME_ROWS + 1])
+    context = {
+        "cards": list(zip(current, progress, strict=True)),
+        "returned": returned[:HOME_ROWS],
+        "more_returned": len(returned) > HOME_ROWS,
+        "drafts": drafts[:HOME_ROWS],
+        "more_drafts": len(drafts) > HOME_ROWS,
+    }
+    return render(request, "accounts/home_advisor.html", context)

@@ -25,7 +25,9 @@ def advisor_list(request):
 def advisor_detail(request, pk: int):
     advisor = get_advisor_for_user(request.user, pk)
     agreements = (
-        agreements_visible_to(request.user).filter(advisor=advisor).select_related("village__township")
+        agreements_visible_to(request.user)
+        .filter(advisor=advisor)
+        .select_related("advisor", "village__township")
     )
     return render(request, "advisors/advisor_detail.html", {"advisor": advisor, "agreements": agreements})
 

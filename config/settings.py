@@ -7,6 +7,7 @@ bare machine. DATABASE_URL and REDIS_URL switch to the production stack.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "assessment",
     "publicity",
     "notifications",
+    "deadlines",
     "demo",
 ]
 
@@ -104,6 +106,16 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# A static schedule, versioned with the code (README "Deadlines, worker and beat"). Every hour: the deadline jobs whose
+# time has come (reminders from 08:00, deadline checks after midnight) and any missed day; and the notifications
+# whose delivery task was lost.
+CELERY_BEAT_SCHEDULE = {
+    "deadlines": {"task": "deadlines.tasks.run_due_deadlines_task", "schedule": crontab(minute=10)},
+    "notification-deliveries": {
+        "task": "notifications.tasks.resend_stale_deliveries",
+        "schedule": crontab(minute=40),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,10 +19,12 @@ urlpatterns = [
     path("advisors/", include("advisors.urls")),
     path("logs/", include("ledger.urls")),
     path("notifications/", include("notifications.urls")),
+    path("deadlines/", include("deadlines.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),
     path("private/worklogs/<path:name>", ledger_advisor_views.worklog_photo, name="worklog_photo"),
+    path("private/lectures/<path:name>", ledger_advisor_views.lecture_outline, name="lecture_outline"),
 ]
 
 if settings.DEBUG:

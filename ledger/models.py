@@ -411,7 +411,9 @@ class TownshipLedger(models.Model):
         "villages.Township", verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="ledgers"
     )
     year = models.PositiveSmallIntegerField(_("年"))
-    month = models.PositiveSmallIntegerField(_("月"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(
+        _("月"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     forwarded_at = models.DateTimeField(_("报送司法局时间"), null=True, blank=True)
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -428,7 +430,9 @@ class TownshipLedger(models.Model):
         verbose_name_plural = _("乡镇月度台账")
         ordering = ["-year", "-month", "township"]
         constraints = [
-            models.UniqueConstraint(fields=["township", "year", "month"], name="township_ledger_unique_per_month")
+            models.UniqueConstraint(
+                fields=["township", "year", "month"], name="township_ledger_unique_per_month"
+            )
         ]
 
     def __str__(self) -> str:

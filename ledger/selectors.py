@@ -1,16 +1,19 @@
 """Who may see which work logs, lectures and incidents; and the figures an advisor's home shows."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Role, profile_of
-from villages.models import ServicePeriod, Village
+from advisors.models import Agreement
+from villages.models import ServicePeriod, Township, Village
+from villages.selectors import townships_visible_to
 
-from .models import Incident, Lecture, ServiceMode, WorkLog
+from .models import Incident, Lecture, LedgerSubmission, ServiceMode, WorkLog
 
 
 def worklogs_visible_to(user) -> QuerySet[WorkLog]:
@@ -19,15 +22,16 @@ def worklogs_visible_to(user) -> QuerySet[WorkLog]:
     profile = profile_of(user)
     if profile is None:
         return WorkLog.objects.none()
-    if profile.is_bureau:
-        return WorkLog.objects.filter(village__township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return WorkLog.objects.filter(village__township_id=profile.township_id)
     if profile.role == Role.ADVISOR:
         return WorkLog.objects.filter(advisor__user=user)
+    # A draft is the advisor's own until submitted.
+    submitted = WorkLog.objects.exclude(status=WorkLog.Status.DRAFT)
+    if profile.is_bureau:
+        return submitted.filter(village__township__bureau_id=profile.bureau_id)
+    if profile.role == Role.OFFICE_STAFF:
+        return submitted.filter(village__township_id=profile.township_id)
     if profile.role == Role.LIAISON:
-        # A draft is the advisor's own until submitted.
-        return WorkLog.objects.filter(village__liaison=user).exclude(status=WorkLog.Status.DRAFT)
+        return submitted.filter(village__liaison=user)
     return WorkLog.objects.none()
 
 
@@ -85,6 +89,10 @@ class VillageProgress:
     lectures: int
     lectures_required: int
     waiting: int  # logs submitted, not yet confirmed by the village
+    ledger_due: date | None = None  # this month's ledger, due at the justice office on the bureau's due day
+    ledger_submitted: bool = False
+    ledger_overdue: bool = False
+    lecture_due: date | None = None  # this quarter's lecture, filed by quarter end
 
     @property
     def visits_met(self) -> bool:
@@ -100,7 +108,8 @@ class VillageProgress:
 
 
 def village_progress(*, advisor, villages: list[Village], today: date) -> list[VillageProgress]:
-    """One query for all of the advisor's villages: visits and hours this month/quarter, lectures this quarter."""
+    """Two queries for all of the advisor's villages: visits and hours this month/quarter, lectures this quarter;
+    and whether this month's ledger is submitted."""
     if not villages:
         return []
     bureau = villages[0].township.bureau
@@ -113,7 +122,10 @@ def village_progress(*, advisor, villages: list[Village], today: date) -> list[V
     in_quarter = Q(service_date__gte=quarter_start, service_date__lt=quarter_end)
     rows = (
         WorkLog.objects.filter(
-            advisor=advisor, village__in=villages, service_date__gte=min(hours_start, quarter_start)
+            # A log waits for the village however old it is; the other figures are of this month or quarter.
+            Q(service_date__gte=min(hours_start, quarter_start)) | Q(status=WorkLog.Status.SUBMITTED),
+            advisor=advisor,
+            village__in=villages,
         )
         .values("village_id")
         .annotate(
@@ -124,6 +136,16 @@ def village_progress(*, advisor, villages: list[Village], today: date) -> list[V
         )
     )
     by_village = {row["village_id"]: row for row in rows}
+    ledger_due = date(today.year, today.month, bureau.ledger_due_day)
+    submitted = set(
+        LedgerSubmission.objects.filter(
+            advisor=advisor,
+            village__in=villages,
+            year=today.year,
+            month=today.month,
+            submitted_at__isnull=False,
+        ).values_list("village_id", flat=True)
+    )
     result = []
     for village in villages:
         row = by_village.get(village.pk, {})
@@ -138,6 +160,170 @@ def village_progress(*, advisor, villages: list[Village], today: date) -> list[V
                 lectures=row.get("lectures", 0),
                 lectures_required=bureau.lectures_per_quarter,
                 waiting=row.get("waiting", 0),
+                ledger_due=ledger_due,
+                ledger_submitted=village.pk in submitted,
+                ledger_overdue=village.pk not in submitted and ledger_due < today,
+                lecture_due=quarter_end - timedelta(days=1),
+            )
+        )
+    return result
+
+
+# --- the village's and the justice office's pages ---
+
+
+@dataclass(frozen=True)
+class ReviewCounts:
+    """What waits for the justice office (or the village) in the person's scope."""
+
+    waiting_confirmation: int  # submitted, the village has not confirmed yet
+    waiting_verification: int  # confirmed, the justice office has not verified yet
+    lectures_to_receive: int  # filed lectures the justice office has not received yet
+
+
+def review_counts(user) -> ReviewCounts:
+    """One query over the person's logs."""
+    submitted, confirmed = WorkLog.Status.SUBMITTED, WorkLog.Status.CONFIRMED
+    unreceived = Q(
+        lecture__isnull=False, lecture__received_at__isnull=True, status__in=WorkLog.COUNTED_STATUSES
+    )
+    row = (
+        worklogs_visible_to(user)
+        .filter(Q(status__in=(submitted, confirmed)) | unreceived)
+        .aggregate(
+            waiting_confirmation=Count("pk", filter=Q(status=submitted)),
+            waiting_verification=Count("pk", filter=Q(status=confirmed)),
+            lectures_to_receive=Count("pk", filter=unreceived),
+        )
+    )
+    return ReviewCounts(**row)
+
+
+def townships_checked_by(user) -> QuerySet[Township]:
+    """The townships whose monthly check a person may open: office staff their own, bureau roles any of theirs."""
+    profile = profile_of(user)
+    if (user.is_authenticated and user.is_superuser) or (profile is not None and profile.is_staff_role):
+        return townships_visible_to(user)
+    return Township.objects.none()
+
+
+@dataclass(frozen=True)
+class VillageMonthCheck:
+    """One village's month (and quarter) in the justice office's monthly check (seed 002 item 8)."""
+
+    village: Village
+    agreement: Agreement | None  # the agreement in force in the month (its last day, or today)
+    onsite_visits: int
+    onsite_required: int
+    hours: Decimal
+    hours_required: int
+    lectures_filed: int  # this quarter
+    lectures_received: int
+    lectures_required: int
+    filed: int  # logs filed in the month (not drafts), whatever their status now
+    waiting: int  # submitted, waiting for the village's confirmation
+    confirmed: int  # confirmed, waiting for the office's verification
+    verified: int
+    returned: int
+    incidents_open: int  # not yet acknowledged by the office, whenever reported
+
+    @property
+    def visits_met(self) -> bool:
+        return self.onsite_visits >= self.onsite_required
+
+    @property
+    def hours_met(self) -> bool:
+        return self.hours >= self.hours_required
+
+    @property
+    def lectures_met(self) -> bool:
+        return self.lectures_filed >= self.lectures_required
+
+
+def township_month_check(*, township: Township, year: int, month: int) -> list[VillageMonthCheck]:
+    """Every village of the township for one month, in three queries whatever the number of villages:
+    the villages with their open incidents, their agreements in force, and one aggregate over the logs."""
+    bureau = township.bureau
+    month_start, month_end = month_of(date(year, month, 1))
+    quarter_start, quarter_end = quarter_of(month_start)
+    per_month = bureau.service_hours_period == ServicePeriod.MONTH
+    hours_start, hours_end = (month_start, month_end) if per_month else (quarter_start, quarter_end)
+    # Whose month it was: the agreement in force on the month's last day, or today for the running month.
+    day = max(month_start, min(month_end - timedelta(days=1), timezone.localdate()))
+
+    villages = (
+        Village.objects.filter(township=township)
+        .annotate(incidents_open=Count("incidents", filter=Q(incidents__acknowledged_at__isnull=True)))
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.covering(day).select_related("advisor__firm"),
+                to_attr="agreements_in_force",
+            )
+        )
+        .order_by(*Village._meta.ordering)
+    )
+
+    counted = Q(status__in=WorkLog.COUNTED_STATUSES)
+    in_month = Q(service_date__gte=month_start, service_date__lt=month_end)
+    in_quarter = Q(service_date__gte=quarter_start, service_date__lt=quarter_end)
+    lecture = Q(lecture__isnull=False)
+    rows = (
+        WorkLog.objects.filter(
+            village__township=township,
+            # The quarter holds the month, the hours' period and the lectures'.
+            service_date__gte=quarter_start,
+            service_date__lt=quarter_end,
+        )
+        .exclude(status=WorkLog.Status.DRAFT)
+        .values("village_id")
+        .annotate(
+            onsite=Count("pk", filter=counted & in_month & Q(mode=ServiceMode.ONSITE)),
+            hours=Sum("hours", filter=counted & Q(service_date__gte=hours_start, service_date__lt=hours_end)),
+            lectures_filed=Count("pk", filter=counted & in_quarter & lecture),
+            lectures_received=Count(
+                "pk", filter=counted & in_quarter & lecture & Q(lecture__received_at__isnull=False)
+            ),
+            filed=Count("pk", filter=in_month),
+            waiting=Count("pk", filter=in_month & Q(status=WorkLog.Status.SUBMITTED)),
+            confirmed=Count("pk", filter=in_month & Q(status=WorkLog.Status.CONFIRMED)),
+            verified=Count("pk", filter=in_month & Q(status=WorkLog.Status.VERIFIED)),
+            returned=Count("pk", filter=in_month & Q(status=WorkLog.Status.RETURNED)),
+        )
+        .order_by()
+    )
+    by_village = {row.pop("village_id"): row for row in rows}
+    zero = {
+        "onsite": 0,
+        "hours": None,
+        "lectures_filed": 0,
+        "lectures_received": 0,
+        "filed": 0,
+        "waiting": 0,
+        "confirmed": 0,
+        "verified": 0,
+        "returned": 0,
+    }
+    result = []
+    for village in villages:
+        row = by_village.get(village.pk, zero)
+        result.append(
+            VillageMonthCheck(
+                village=village,
+                agreement=next(iter(village.agreements_in_force), None),
+                onsite_visits=row["onsite"],
+                onsite_required=bureau.onsite_visits_per_month,
+                hours=row["hours"] or Decimal("0"),
+                hours_required=bureau.service_hours_required,
+                lectures_filed=row["lectures_filed"],
+                lectures_received=row["lectures_received"],
+                lectures_required=bureau.lectures_per_quarter,
+                filed=row["filed"],
+                waiting=row["waiting"],
+                confirmed=row["confirmed"],
+                verified=row["verified"],
+                returned=row["returned"],
+                incidents_open=village.incidents_open,
             )
         )
     return result

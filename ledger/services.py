@@ -44,6 +44,8 @@ WORKLOG_FIELDS = (
 MEDIATION_FIELDS = ("mediation_problem", "mediation_measures", "mediation_result")
 MAX_PHOTOS = 6
 PHOTO_MAX_SIDE = 1600
+# Photos may still be added once the log is submitted (taken on site, uploaded later), not once it is confirmed.
+PHOTO_STATUSES = (*WorkLog.EDITABLE_STATUSES, WorkLog.Status.SUBMITTED)
 
 
 def advisor_of(user) -> Advisor:
@@ -85,11 +87,21 @@ def _check_content(worklog: WorkLog, service_types: list[ServiceType]) -> None:
             raise ValidationError(missing)
 
 
-def _snapshot(worklog: WorkLog, service_types) -> dict:
-    values = {f: getattr(worklog, f) for f in WORKLOG_FIELDS}
-    values["village"] = worklog.village_id
-    values["service_types"] = sorted(t.code for t in service_types)
-    return {k: ("" if v is None else str(v)) for k, v in values.items()}
+def _snapshot(worklog: WorkLog, service_types) -> dict[str, str]:
+    """The advisor's fields as a person reads them, so the trail shows old → new in words."""
+    values = {}
+    for field in WORKLOG_FIELDS:
+        value = getattr(worklog, field)
+        if field in ("mode", "object_kind"):
+            value = getattr(worklog, f"get_{field}_display")()
+        elif isinstance(value, bool):
+            value = _("是") if value else _("否")
+        elif field in ("start_time", "end_time") and value:
+            value = value.strftime("%H:%M")
+        values[field] = "" if value is None else str(value)
+    values["village"] = worklog.village.name
+    values["service_types"] = "、".join(t.name for t in sorted(service_types, key=lambda t: t.position))
+    return values
 
 
 def _record(worklog: WorkLog, action: str, by, note: str = "", changes: dict | None = None) -> None:
@@ -144,6 +156,15 @@ def _require_author(worklog: WorkLog, by) -> None:
         raise PermissionDenied(_("只有填写日志的法律顾问本人可以修改或提交。"))
 
 
+def worklog_may_edit(worklog: WorkLog, user) -> bool:
+    """Whether `user` may change (and submit) the log now: its author, while it is a draft or returned."""
+    return worklog.advisor.user_id == user.pk and worklog.is_editable
+
+
+def worklog_may_add_photos(worklog: WorkLog, user) -> bool:
+    return worklog.advisor.user_id == user.pk and worklog.status in PHOTO_STATUSES
+
+
 @transaction.atomic
 def worklog_update(*, worklog: WorkLog, by, data: WorkLogInput, submit: bool = False) -> WorkLog:
     _require_author(worklog, by)
@@ -174,6 +195,10 @@ def _submit(worklog: WorkLog, by) -> None:
 def worklog_submit(*, worklog: WorkLog, by) -> WorkLog:
     _require_author(worklog, by)
     _check_content(worklog, list(worklog.service_types.all()))
+    # The month may have closed since the draft was saved: then the log comes in as a correction.
+    worklog.is_correction = month_is_closed(
+        advisor=worklog.advisor, village=worklog.village, day=worklog.service_date
+    )
     _submit(worklog, by)
     return worklog
 
@@ -220,10 +245,12 @@ def worklog_dispute(*, worklog: WorkLog, by, reason: str) -> WorkLog:
         raise PermissionDenied(_("只有本村联络员可以对日志提出异议。"))
     if worklog.status != WorkLog.Status.SUBMITTED:
         raise ValidationError(_("只有待确认的日志可以提出异议。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写异议理由。")})
     worklog.send_back(reason=reason)
     worklog.save()
-    _record(worklog, WorkLogEvent.Action.DISPUTED, by, note=reason)
-    _notify_advisor_returned(worklog, reason)
+    _record(worklog, WorkLogEvent.Action.DISPUTED, by, note=worklog.return_reason)
+    _notify_advisor_returned(worklog, worklog.return_reason)
     return worklog
 
 
@@ -246,8 +273,8 @@ def worklog_return(*, worklog: WorkLog, by, reason: str) -> WorkLog:
     _require_office(worklog, by)
     worklog.send_back(reason=reason)
     worklog.save()
-    _record(worklog, WorkLogEvent.Action.RETURNED, by, note=reason)
-    _notify_advisor_returned(worklog, reason)
+    _record(worklog, WorkLogEvent.Action.RETURNED, by, note=worklog.return_reason)
+    _notify_advisor_returned(worklog, worklog.return_reason)
     return worklog
 
 
@@ -279,7 +306,7 @@ def _clean_photo(upload) -> ContentFile:
 @transaction.atomic
 def worklog_add_photos(*, worklog: WorkLog, by, uploads) -> list[WorkLogPhoto]:
     _require_author(worklog, by)
-    if not worklog.is_editable and worklog.status != WorkLog.Status.SUBMITTED:
+    if worklog.status not in PHOTO_STATUSES:
         raise ValidationError(_("日志已确认，不能再添加照片。"))
     if worklog.photos.count() + len(uploads) > MAX_PHOTOS:
         raise ValidationError({"photos": _("每条日志最多 %(n)s 张照片。") % {"n": MAX_PHOTOS}})
@@ -374,6 +401,8 @@ def lecture_create(
 def lecture_receive(*, lecture: Lecture, by) -> Lecture:
     if _acting_role(lecture.worklog, by) != Role.OFFICE_STAFF:
         raise PermissionDenied(_("只有本乡镇司法所可以接收讲座备案。"))
+    if lecture.worklog.status not in WorkLog.COUNTED_STATUSES:
+        raise ValidationError(_("讲座日志已退回法律顾问修改，重新提交后才能接收。"))
     if lecture.received_at is None:
         lecture.received_at = timezone.now()
         lecture.received_by = by

@@ -12,6 +12,7 @@ Fixtures that make agreements "current" travel in time to `today` (2026-06-15, A
 on the real date; a test that asks for any of them runs on that day.
 """
 
+import importlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -298,6 +299,19 @@ def whole_map(
     superuser,
 ):
     """Every place, record and persona of the map (plus `past_agreement`), as attributes of one namespace."""
+    fixtures = dict(locals())
     from types import SimpleNamespace
 
-    return SimpleNamespace(**locals())
+    return SimpleNamespace(**fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _service_types_after_flush(request):
+    """Transactional tests flush every table, data migrations' rows too: put the fixed service types back."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps as global_apps
+
+    migration = importlib.import_module("ledger.migrations.0002_service_types")
+    migration.create(global_apps, None)

@@ -183,6 +183,7 @@ class WorkLogFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "ledger.WorkLog"
+        skip_postgeneration_save = True
 
     agreement = factory.SubFactory(AgreementFactory)
     advisor = factory.SelfAttribute("agreement.advisor")

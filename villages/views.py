@@ -18,7 +18,11 @@ def village_list(request):
 @login_required
 def village_detail(request, pk: int):
     village = get_village_for_user(request.user, pk)
-    agreements = agreements_visible_to(request.user).filter(village=village).select_related("advisor__firm")
+    agreements = (
+        agreements_visible_to(request.user)
+        .filter(village=village)
+        .select_related("advisor__firm", "village__township")
+    )
     current = next((a for a in agreements if a.is_current), None)
     return render(
         request,

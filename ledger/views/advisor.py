@@ -1,7 +1,255 @@
-# Placeholder: being written (the advisor's phone pages).
-def _todo(*args, **kwargs):
-    raise NotImplementedError
+"""The advisor's phone pages: record a service in under a minute on a weak connection; read a log's whole story.
+
+Each view: scope (get_worklog_for_user, advisor_of) → form → service → message → redirect.
+"""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ledger import services
+from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors
+from ledger.models import Incident, Lecture, ServiceType, WorkLog, WorkLogPhoto
+from ledger.selectors import get_worklog_for_user, lectures_visible_to, worklogs_visible_to
 
 
-worklog_create = worklog_detail = worklog_edit = worklog_submit = worklog_add_photos = _todo
-lecture_create = incident_create = worklog_photo = _todo
+def _already_saved(user, client_uuid: UUID | None) -> WorkLog | None:
+    """The log a retried POST (same client_uuid: a double tap, or a re-send after the network came back) made."""
+    if client_uuid is None:
+        return None
+    return worklogs_visible_to(user).filter(client_uuid=client_uuid).first()
+
+
+def _saved_message(request, worklog: WorkLog) -> None:
+    if worklog.status == WorkLog.Status.DRAFT:
+        messages.success(request, _("草稿已保存。提交后才计入服务次数和时长。"))
+    elif worklog.is_incident:
+        messages.success(request, _("日志已提交，涉稳/重大利益事项已立即报告司法所。"))
+    else:
+        messages.success(request, _("日志已提交，等待村(居)确认。"))
+
+
+@login_required
+def worklog_create(request):
+    advisor = services.advisor_of(request.user)
+    if request.method == "POST":
+        form = WorkLogForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            replayed = _already_saved(request.user, form.cleaned_data["client_uuid"])
+            if replayed:
+                messages.info(request, _("这条日志已经保存过，未重复保存。"))
+                return redirect(replayed)
+            try:
+                with transaction.atomic():  # a refused photo leaves no log behind: the form comes back whole
+                    worklog = services.worklog_create(
+                        by=request.user,
+                        data=form.to_input(),
+                        submit="submit" in request.POST,
+                        client_uuid=form.cleaned_data["client_uuid"],
+                    )
+                    if form.cleaned_data["photos"]:
+                        services.worklog_add_photos(
+                            worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+                        )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                _saved_message(request, worklog)
+                return redirect(worklog)
+    else:
+        form = WorkLogForm(user=request.user, village=request.GET.get("village"))
+    return render(
+        request,
+        "ledger/worklog_form.html",
+        {"form": form, "worklog": None, "advisor": advisor, "draft_messages": DRAFT_MESSAGES},
+    )
+
+
+@login_required
+def worklog_edit(request, pk: int):
+    worklog = get_worklog_for_user(request.user, pk)
+    if not services.worklog_may_edit(worklog, request.user):
+        raise PermissionDenied(_("只有填写人可以修改草稿或被退回的日志。"))
+    if request.method == "POST":
+        form = WorkLogForm(request.POST, request.FILES, user=request.user, worklog=worklog)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.worklog_update(
+                        worklog=worklog,
+                        by=request.user,
+                        data=form.to_input(),
+                        submit="submit" in request.POST,
+                    )
+                    if form.cleaned_data.get("photos"):
+                        services.worklog_add_photos(
+                            worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+                        )
+            except ValidationError as error:
+                attach_errors(form, error)
+                worklog = get_worklog_for_user(request.user, pk)  # as stored, not as half-applied
+            else:
+                _saved_message(request, worklog)
+                return redirect(worklog)
+    else:
+        form = WorkLogForm(initial=WorkLogForm.initial_for(worklog), user=request.user, worklog=worklog)
+    return render(
+        request,
+        "ledger/worklog_form.html",
+        {"form": form, "worklog": worklog, "draft_messages": DRAFT_MESSAGES},
+    )
+
+
+@login_required
+@require_POST
+def worklog_submit(request, pk: int):
+    worklog = get_worklog_for_user(request.user, pk)
+    try:
+        services.worklog_submit(worklog=worklog, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        _saved_message(request, worklog)
+    return redirect(worklog)
+
+
+@login_required
+@require_POST
+def worklog_add_photos(request, pk: int):
+    worklog = get_worklog_for_user(request.user, pk)
+    if not services.worklog_may_add_photos(worklog, request.user):
+        raise PermissionDenied(_("只有填写人可以在日志确认前添加照片。"))
+    form = PhotosForm(request.POST, request.FILES, worklog=worklog)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["photos"])
+        photos = services.worklog_add_photos(
+            worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("已添加 %(n)s 张照片。") % {"n": len(photos)})
+    return redirect(worklog)
+
+
+@login_required
+def worklog_detail(request, pk: int):
+    worklog = get_worklog_for_user(request.user, pk)
+    service_types = list(worklog.service_types.all())
+    may_add_photos = services.worklog_may_add_photos(worklog, request.user)
+    context = {
+        "worklog": worklog,
+        "service_types": service_types,
+        "is_mediation": any(t.code == ServiceType.MEDIATION for t in service_types),
+        "photos": list(worklog.photos.all()),
+        "lecture": Lecture.objects.filter(worklog=worklog).first(),
+        "incident": Incident.objects.filter(worklog=worklog).first(),
+        "trail": _trail(worklog),
+        "may_edit": services.worklog_may_edit(worklog, request.user),
+        "photos_form": PhotosForm(worklog=worklog) if may_add_photos else None,
+    }
+    return render(request, "ledger/worklog_detail.html", context)
+
+
+@login_required
+def worklog_photo(request, name: str):
+    """A log's photo (private storage), served only to those who may see its log."""
+    photo = get_object_or_404(
+        WorkLogPhoto.objects.filter(worklog__in=worklogs_visible_to(request.user)), image=f"worklogs/{name}"
+    )
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=604800"  # never changes once stored; spare weak connections
+    return response
+
+
+@login_required
+def lecture_outline(request, name: str):
+    """A lecture's outline file (private storage), served only to those who may see the lecture."""
+    lecture = get_object_or_404(lectures_visible_to(request.user), outline_file=f"lectures/{name}")
+    return FileResponse(lecture.outline_file.open("rb"))
+
+
+@login_required
+def lecture_create(request):
+    advisor = services.advisor_of(request.user)
+    if request.method == "POST":
+        form = LectureForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            replayed = _already_saved(request.user, form.cleaned_data["client_uuid"])
+            if replayed:
+                messages.info(request, _("这次讲座已经备案过，未重复保存。"))
+                return redirect(replayed)
+            try:
+                lecture = services.lecture_create(
+                    by=request.user,
+                    data=form.to_input(),
+                    client_uuid=form.cleaned_data["client_uuid"],
+                    **form.lecture_values(),
+                )
+            except ValidationError as error:
+                attach_errors(form, error, renamed=LectureForm.LOG_FIELD_NAMES)
+            else:
+                messages.success(request, _("讲座已提交备案，司法所可以查看提纲。"))
+                return redirect(lecture.worklog)
+    else:
+        form = LectureForm(user=request.user, village=request.GET.get("village"))
+    return render(
+        request,
+        "ledger/lecture_form.html",
+        {"form": form, "advisor": advisor, "draft_messages": DRAFT_MESSAGES},
+    )
+
+
+@login_required
+def incident_create(request):
+    services.advisor_of(request.user)
+    if request.method == "POST":
+        form = IncidentForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.incident_report(
+                    by=request.user,
+                    village=form.cleaned_data["village"],
+                    summary=form.cleaned_data["summary"],
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("已立即报告司法所。请保持电话畅通，并及时补记工作日志。"))
+                return redirect("home")
+    else:
+        form = IncidentForm(user=request.user, village=request.GET.get("village"))
+    return render(request, "ledger/incident_form.html", {"form": form})
+
+
+# --- the trail: each edit's changed fields, in words ---
+
+
+def _trail(worklog: WorkLog) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "changes": [
+                (_field_label(field), old or _("（空）"), new or _("（空）"))
+                for field, (old, new) in event.changes.items()
+            ],
+        }
+        for event in worklog.events.select_related("by__profile")
+    ]
+
+
+def _field_label(field: str) -> str:
+    if field == "service_types":
+        return _("服务类型")
+    try:
+        return str(WorkLog._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # a field since removed from the model
+        return field

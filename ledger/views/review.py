@@ -1,7 +1,302 @@
-# Placeholder: being written (the liaison's and justice office's pages).
-def _todo(*args, **kwargs):
-    raise NotImplementedError
+"""The village liaison's (phone) and the justice office's (desktop) pages: work logs, lectures, incidents.
+
+Every view finds its rows through the scoping selectors (outside the scope: 404) and leaves the rules to
+`ledger.services` (not allowed: 403; not possible now: an error message).
+"""
+
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+from django.db.models.expressions import OrderBy
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, profile_of
+from common.pagination import paginate
+
+from .. import services
+from ..filters import IncidentFilter, LectureFilter, WorkLogFilter, parse_month
+from ..models import WorkLog
+from ..selectors import (
+    get_worklog_for_user,
+    incidents_visible_to,
+    lectures_visible_to,
+    month_of,
+    township_month_check,
+    townships_checked_by,
+    worklogs_visible_to,
+)
+
+# The query parameters that bring a refused form's text back to the page it came from.
+REFILL_KEYS = ("review", "log", "reason")
 
 
-worklog_list = worklog_confirm = worklog_dispute = worklog_verify = worklog_return = worklogs_verify = _todo
-monthly_check = lecture_list = lecture_receive = incident_list = incident_detail = incident_acknowledge = _todo
+class ConfirmForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("确认意见"), required=False, max_length=500)
+
+
+class ReasonForm(forms.Form):
+    # Required by the service (with its own message); the form only keeps it to the column's length.
+    reason = forms.CharField(label=gettext_lazy("原因"), required=False, max_length=500)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _back(request: HttpRequest, worklog: WorkLog, *, refused: str = "", text: str = "") -> HttpResponse:
+    """Back to the page the form was on; after a refusal with the typed text in the query, to fill it in again."""
+    target = _next_url(request, worklog.get_absolute_url())
+    scheme, netloc, path, query, fragment = urlsplit(target)
+    params = [(key, value) for key, value in parse_qsl(query) if key not in REFILL_KEYS]
+    if refused:
+        params += [("review", refused), ("log", str(worklog.pk)), ("reason", text)]
+        fragment = f"review-{worklog.pk}"
+    return redirect(urlunsplit((scheme, netloc, path, urlencode(params), fragment)))
+
+
+def _review(request: HttpRequest, pk: int, *, action: str, form_class, perform, done: str) -> HttpResponse:
+    worklog = get_worklog_for_user(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(worklog, form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+            return _back(request, worklog)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    field = next(iter(form_class.base_fields), None)
+    return _back(request, worklog, refused=action, text=request.POST.get(field, "") if field else "")
+
+
+@login_required
+@require_POST
+def worklog_confirm(request, pk: int):
+    return _review(
+        request,
+        pk,
+        action="confirm",
+        form_class=ConfirmForm,
+        perform=lambda log, data: services.worklog_confirm(worklog=log, by=request.user, note=data["note"]),
+        done=_("已确认该工作日志。"),
+    )
+
+
+@login_required
+@require_POST
+def worklog_dispute(request, pk: int):
+    return _review(
+        request,
+        pk,
+        action="dispute",
+        form_class=ReasonForm,
+        perform=lambda log, data: services.worklog_dispute(
+            worklog=log, by=request.user, reason=data["reason"]
+        ),
+        done=_("已提出异议，日志已退回法律顾问。"),
+    )
+
+
+@login_required
+@require_POST
+def worklog_verify(request, pk: int):
+    return _review(
+        request,
+        pk,
+        action="verify",
+        form_class=forms.Form,
+        perform=lambda log, data: services.worklog_verify(worklog=log, by=request.user),
+        done=_("已核查该工作日志。"),
+    )
+
+
+@login_required
+@require_POST
+def worklog_return(request, pk: int):
+    return _review(
+        request,
+        pk,
+        action="return",
+        form_class=ReasonForm,
+        perform=lambda log, data: services.worklog_return(
+            worklog=log, by=request.user, reason=data["reason"]
+        ),
+        done=_("已退回法律顾问。"),
+    )
+
+
+def _first_when(**lookup) -> OrderBy:
+    """An ordering that puts the rows matching `lookup` first."""
+    return Case(When(**lookup, then=Value(0)), default=Value(1)).asc()
+
+
+@login_required
+def worklog_list(request):
+    user = request.user
+    profile = profile_of(user)
+    role = profile.role if profile else None
+    logs = WorkLogFilter(request.GET, queryset=worklogs_visible_to(user), user=user)
+    queryset = logs.qs.select_related("village", "advisor").prefetch_related("service_types")
+    if role == Role.LIAISON:
+        queryset = queryset.order_by(_first_when(status=WorkLog.Status.SUBMITTED), *WorkLog._meta.ordering)
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "ledger/worklog_list.html",
+        {"filter": logs, "page": page, "can_verify": role == Role.OFFICE_STAFF},
+    )
+
+
+@login_required
+@require_POST
+def worklogs_verify(request):
+    """核查所选: each selected log in the person's scope is verified on its own; the others are reported."""
+    target = _next_url(request, reverse("ledger:worklog_list"))
+    ids = {int(value) for value in request.POST.getlist("ids") if value.isdigit()}
+    if not ids:
+        messages.warning(request, _("请先勾选要核查的日志。"))
+        return redirect(target)
+    worklogs = list(worklogs_visible_to(request.user).filter(pk__in=ids).select_related("village", "advisor"))
+    done, errors = services.worklogs_verify(worklogs=worklogs, by=request.user)
+    if done:
+        messages.success(
+            request, ngettext("已核查 %(n)d 条日志。", "已核查 %(n)d 条日志。", done) % {"n": done}
+        )
+    for error in errors:
+        messages.error(request, error)
+    if missing := len(ids) - len(worklogs):
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d 条日志不存在或不在您的辖区，未处理。",
+                "%(n)d 条日志不存在或不在您的辖区，未处理。",
+                missing,
+            )
+            % {"n": missing},
+        )
+    return redirect(target)
+
+
+@login_required
+def monthly_check(request):
+    """The justice office's monthly check of every village (seed 002 item 8); bureau roles pick the township."""
+    townships = townships_checked_by(request.user).select_related("bureau")
+    township_id = request.GET.get("township", "")
+    if township_id:
+        if not township_id.isdigit():
+            raise Http404
+        township = get_object_or_404(townships, pk=township_id)
+    else:
+        township = townships.first()
+    if township is None:
+        raise Http404  # like any page outside one's scope: the check is the offices' and the bureau's
+    month = parse_month(request.GET.get("month"))
+    if month is None:
+        if request.GET.get("month"):
+            messages.error(request, _("月份格式应为 YYYY-MM，例如 2026-06。"))
+        month = timezone.localdate().replace(day=1)
+    rows = township_month_check(township=township, year=month.year, month=month.month)
+    profile = profile_of(request.user)
+    return render(
+        request,
+        "ledger/monthly_check.html",
+        {
+            "township": township,
+            "townships": townships if profile is None or profile.is_bureau else None,
+            "month": month,
+            "previous": (month - timedelta(days=1)).replace(day=1),
+            "following": month_of(month)[1],
+            "quarter": f"{month.year}-{(month.month - 1) // 3 + 1}",
+            "rows": rows,
+            "bureau": township.bureau,
+            "short": {
+                "visits": sum(not row.visits_met for row in rows),
+                "hours": sum(not row.hours_met for row in rows),
+                "lectures": sum(not row.lectures_met for row in rows),
+                "unserved": sum(row.agreement is None for row in rows),
+            },
+        },
+    )
+
+
+@login_required
+def lecture_list(request):
+    profile = profile_of(request.user)
+    lectures = LectureFilter(request.GET, queryset=lectures_visible_to(request.user), user=request.user)
+    queryset = lectures.qs.select_related(
+        "worklog__village", "worklog__advisor", "received_by__profile"
+    ).order_by(_first_when(received_at__isnull=True), "-worklog__service_date", "-pk")
+    page = paginate(request, queryset)
+    can_receive = profile is not None and profile.role == Role.OFFICE_STAFF
+    return render(
+        request, "ledger/lecture_list.html", {"filter": lectures, "page": page, "can_receive": can_receive}
+    )
+
+
+@login_required
+@require_POST
+def lecture_receive(request, pk: int):
+    lecture = get_object_or_404(lectures_visible_to(request.user).select_related("worklog__village"), pk=pk)
+    try:
+        services.lecture_receive(lecture=lecture, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已接收讲座备案：%(topic)s") % {"topic": lecture.topic})
+    return redirect(_next_url(request, reverse("ledger:lecture_list")))
+
+
+def _open_first(queryset):
+    return queryset.order_by(_first_when(acknowledged_at__isnull=True), "-reported_at", "-pk")
+
+
+@login_required
+def incident_list(request):
+    incidents = IncidentFilter(request.GET, queryset=incidents_visible_to(request.user), user=request.user)
+    page = paginate(request, _open_first(incidents.qs.select_related("village__township", "advisor")))
+    return render(request, "ledger/incident_list.html", {"filter": incidents, "page": page})
+
+
+@login_required
+def incident_detail(request, pk: int):
+    incident = get_object_or_404(
+        incidents_visible_to(request.user).select_related(
+            "village__township", "advisor__firm", "worklog", "acknowledged_by__profile"
+        ),
+        pk=pk,
+    )
+    return render(request, "ledger/incident_detail.html", {"incident": incident})
+
+
+@login_required
+@require_POST
+def incident_acknowledge(request, pk: int):
+    incident = get_object_or_404(
+        incidents_visible_to(request.user).select_related("village", "worklog"), pk=pk
+    )
+    services.incident_acknowledge(incident=incident, by=request.user)
+    messages.success(request, _("已确认知悉该事项。"))
+    return redirect(_next_url(request, incident.get_absolute_url()))

@@ -131,10 +131,13 @@ def test_it_changes_the_password_to_a_strong_one_and_logs_in_with_it(client, adv
 @pytest.mark.parametrize(
     ("new_password", "error"),
     [
-        ("12345678", "密码长度太短"),
+        # Only too short. Django 5.2's zh_Hans catalogue still has the old msgid ("%(min_length)d"), so this one
+        # needs the project's own translation (locale/zh_Hans, see LOCALE_PATHS).
+        ("Ab#9xq", "密码长度太短"),
         ("password123", "这个密码太常见了"),
         ("3141592653589", "密码只包含数字"),
     ],
+    ids=["too-short", "too-common", "all-digits"],
 )
 def test_it_refuses_a_weak_new_password_with_a_chinese_error(client, advisor_user, new_password, error):
     client.login(username="advisor", password=PASSWORD)
@@ -145,7 +148,9 @@ def test_it_refuses_a_weak_new_password_with_a_chinese_error(client, advisor_use
     )
 
     assert response.status_code == 200
-    assert error in response.content.decode()
+    page = response.content.decode()
+    assert error in page
+    assert "This password" not in page  # no English left in the errors
     client.logout()
     assert client.login(username="advisor", password=PASSWORD)
 

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from accounts.admin_mixins import ScopedAdminMixin
+from accounts.models import profile_of
+
+from .models import Flag, JobRun
+from .selectors import flags_visible_to
+
+
+def job_runs_visible_to(user) -> QuerySet[JobRun]:
+    """The jobs run for every bureau at once: the bureau roles may see them all."""
+    profile = profile_of(user)
+    if user.is_superuser or (profile is not None and profile.is_bureau):
+        return JobRun.objects.all()
+    return JobRun.objects.none()
+
+
+class ReadOnlyForBureauMixin:
+    """What the deadline jobs wrote: for the bureau to look at, not to edit. The bureau admin's group holds the
+    permissions of the apps it manages (accounts.services.BUREAU_ADMIN_APPS), which deadlines is not: reading is
+    granted here to the bureau roles."""
+
+    def has_view_permission(self, request, obj=None):
+        profile = profile_of(request.user)
+        return super().has_view_permission(request, obj) or bool(profile and profile.is_bureau)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyForBureauMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope = flags_visible_to
+    list_display = ("period", "kind", "township", "village", "advisor", "detail", "created_at", "resolved_at")
+    list_select_related = ("township", "village", "advisor")
+    list_filter = ("kind", "period", "resolved_at")
+    search_fields = ("village__name", "township__name", "advisor__name", "period")
+    fields = (
+        "kind",
+        "period",
+        "subject_key",
+        "township",
+        "village",
+        "advisor",
+        "agreement",
+        "detail",
+        "created_at",
+        "resolved_at",
+    )
+    readonly_fields = fields
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyForBureauMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope = job_runs_visible_to
+    list_display = ("job", "for_date", "started_at", "finished_at", "error")
+    list_filter = ("job",)
+    date_hierarchy = "for_date"
+    fields = ("job", "for_date", "started_at", "finished_at", "result", "error")
+    readonly_fields = fields

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, profile_of
+from common.pagination import PER_PAGE
+
+from .models import Flag
+from .selectors import dashboard_scope, deadlines_dashboard, may_see_dashboard
+
+
+@login_required
+def dashboard(request):
+    """What is due, done, late and missing this month and quarter: the bureau's whole district, an office's township."""
+    if not may_see_dashboard(request.user):
+        raise PermissionDenied(_("只有司法局和司法所工作人员可以查看截止事项。"))
+    bureau_id = request.GET.get("bureau", "")
+    scope = dashboard_scope(request.user, bureau_id=int(bureau_id) if bureau_id.isdigit() else None)
+    if scope is None:
+        raise PermissionDenied(_("还没有司法局。"))
+    board = deadlines_dashboard(scope)
+    # A township fits on a page; a bureau's hundreds of villages are listed by exception unless asked for all.
+    profile = profile_of(request.user)
+    default = "all" if profile is not None and profile.role == Role.OFFICE_STAFF else "attention"
+    show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
+    rows = board.villages if show == "all" else [row for row in board.villages if row.needs_attention]
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/dashboard.html",
+        {
+            "board": board,
+            "stats": board.stats,
+            "page": page,
+            "show": show,
+            "flag_kinds": [(label, board.flag_counts.get(kind, 0)) for kind, label in Flag.Kind.choices],
+        },
+    )

@@ -1,0 +1,228 @@
+"""The bureau reads work logs, lectures, incidents and ledger submissions here; it does not write them.
+
+Every one of these rows is made and moved on by a service (`ledger.services`) that checks who acts, keeps the rules
+and records the trail; an edit in the admin would bypass all three, so these admins are view-only (a superuser may
+still delete a row entered by mistake).
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
+from villages.selectors import villages_visible_to
+
+from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
+from .selectors import incidents_visible_to, lectures_visible_to, worklogs_visible_to
+
+
+def worklog_events_visible_to(user) -> QuerySet[WorkLogEvent]:
+    return WorkLogEvent.objects.filter(worklog__in=worklogs_visible_to(user))
+
+
+def worklog_photos_visible_to(user) -> QuerySet[WorkLogPhoto]:
+    return WorkLogPhoto.objects.filter(worklog__in=worklogs_visible_to(user))
+
+
+def ledger_submissions_visible_to(user) -> QuerySet[LedgerSubmission]:
+    return LedgerSubmission.objects.filter(village__in=villages_visible_to(user))
+
+
+def service_types_visible_to(user) -> QuerySet[ServiceType]:
+    """The fixed list of the provincial statistics: the same for everybody."""
+    return ServiceType.objects.all()
+
+
+class ReadOnlyAdminMixin:
+    """View only; a superuser may delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class WorkLogEventInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    model = WorkLogEvent
+    scope = worklog_events_visible_to
+    fields = ("at", "action", "by", "note", "changes")
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the trail is kept with its log
+
+
+class WorkLogPhotoInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    model = WorkLogPhoto
+    scope = worklog_photos_visible_to
+    fields = ("image", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(WorkLog)
+class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope = worklogs_visible_to
+    list_display = (
+        "service_date",
+        "village",
+        "advisor",
+        "mode",
+        "hours",
+        "status",
+        "is_incident",
+        "is_correction",
+    )
+    list_select_related = ("village", "advisor")
+    list_filter = (
+        "status",
+        "mode",
+        ("service_types", ScopedRelatedFieldListFilter),
+        ("village__township", ScopedRelatedFieldListFilter),
+        "is_incident",
+        "is_correction",
+    )
+    search_fields = ("object_name", "content", "advisor__name", "village__name")
+    date_hierarchy = "service_date"
+    inlines = (WorkLogEventInline, WorkLogPhotoInline)
+    fieldsets = (
+        (None, {"fields": ("village", "advisor", "firm_name", "agreement")}),
+        (
+            _("服务"),
+            {
+                "fields": (
+                    ("service_date", "start_time", "end_time", "hours"),
+                    "mode",
+                    "service_types",
+                    "is_incident",
+                )
+            },
+        ),
+        (
+            _("服务对象与内容"),
+            {
+                "fields": (
+                    ("object_kind", "object_name", "people_served"),
+                    ("object_situation", "object_phone"),
+                    "content",
+                    "result",
+                    "remarks",
+                )
+            },
+        ),
+        (
+            _("纠纷调解"),
+            {"fields": ("mediation_problem", "mediation_measures", "mediation_result")},
+        ),
+        (_("定位"), {"fields": (("latitude", "longitude", "location_accuracy"),)}),
+        (
+            _("流程"),
+            {
+                "fields": (
+                    "status",
+                    "submitted_at",
+                    ("confirmed_at", "confirmed_by", "confirmed_on_behalf"),
+                    ("verified_at", "verified_by"),
+                    "return_reason",
+                    "is_correction",
+                    ("created_by", "created_at", "updated_at"),
+                    "client_uuid",
+                )
+            },
+        ),
+    )
+    # Spelled out, not only implied by the view permission: the workflow moves in the app, never here.
+    readonly_fields = (
+        "hours",
+        "status",
+        "submitted_at",
+        "confirmed_at",
+        "confirmed_by",
+        "confirmed_on_behalf",
+        "verified_at",
+        "verified_by",
+        "return_reason",
+        "is_correction",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "client_uuid",
+    )
+
+
+@admin.register(Lecture)
+class LectureAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope = lectures_visible_to
+    list_display = ("topic", "service_date", "village", "advisor", "attendance", "received_at")
+    list_select_related = ("worklog__village", "worklog__advisor")
+    list_filter = (("worklog__village__township", ScopedRelatedFieldListFilter),)
+    search_fields = ("topic", "outline", "worklog__advisor__name", "worklog__village__name")
+    fields = (
+        "worklog",
+        "topic",
+        "audience",
+        "attendance",
+        "outline",
+        "outline_file",
+        ("received_at", "received_by"),
+    )
+
+    @admin.display(description=_("服务日期"), ordering="worklog__service_date")
+    def service_date(self, obj):
+        return obj.worklog.service_date
+
+    @admin.display(description=_("村(社区)"), ordering="worklog__village__name")
+    def village(self, obj):
+        return obj.worklog.village
+
+    @admin.display(description=_("法律顾问"), ordering="worklog__advisor__name")
+    def advisor(self, obj):
+        return obj.worklog.advisor
+
+
+@admin.register(Incident)
+class IncidentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope = incidents_visible_to
+    list_display = ("village", "advisor", "reported_at", "acknowledged_at", "acknowledged_by")
+    list_select_related = ("village", "advisor", "acknowledged_by")
+    list_filter = (("village__township", ScopedRelatedFieldListFilter),)
+    search_fields = ("summary", "advisor__name", "village__name")
+    date_hierarchy = "reported_at"
+    fields = (
+        "village",
+        "advisor",
+        "worklog",
+        "summary",
+        "reported_at",
+        ("acknowledged_at", "acknowledged_by"),
+    )
+
+
+@admin.register(LedgerSubmission)
+class LedgerSubmissionAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope = ledger_submissions_visible_to
+    list_display = ("village", "advisor", "year", "month", "submitted_at", "is_late")
+    list_select_related = ("village", "advisor")
+    list_filter = ("year", "month", "is_late", ("village__township", ScopedRelatedFieldListFilter))
+    search_fields = ("advisor__name", "village__name")
+    fields = ("advisor", "village", ("year", "month"), "submitted_at", "is_late")
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The list is fixed by a data migration (the provincial statistics count by it)."""
+
+    scope = service_types_visible_to
+    list_display = ("name", "code", "position")
+    fields = ("code", "name", "position")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

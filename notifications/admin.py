@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from accounts.admin_mixins import ScopedAdminMixin
+from accounts.models import profile_of
+from accounts.selectors import users_visible_to
+
+from .models import Notification, NotificationDelivery
+
+
+def notifications_visible_to(user) -> QuerySet[Notification]:
+    """The notifications of the accounts the user may see (a bureau's own people)."""
+    return Notification.objects.filter(recipient__in=users_visible_to(user))
+
+
+def notification_deliveries_visible_to(user) -> QuerySet[NotificationDelivery]:
+    return NotificationDelivery.objects.filter(notification__in=notifications_visible_to(user))
+
+
+class NotificationDeliveryInline(ScopedAdminMixin, admin.TabularInline):
+    """Whether each channel (e-mail…) reached the person, and why not."""
+
+    model = NotificationDelivery
+    scope = notification_deliveries_visible_to
+    fields = ("channel", "status", "attempts", "sent_at", "last_error", "updated_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # shown only inside a notification the user may view
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """What was sent to whom and whether it was read and e-mailed: for the bureau to check, not to edit."""
+
+    scope = notifications_visible_to
+    list_display = ("title", "recipient", "created_at", "read_at", "emailed_at")
+    list_select_related = ("recipient",)
+    list_filter = ("read_at", "emailed_at")
+    search_fields = ("title", "body", "recipient__username", "recipient__profile__full_name")
+    date_hierarchy = "created_at"
+    fields = ("recipient", "title", "body", "url", "key", "created_at", "read_at", "emailed_at")
+    readonly_fields = fields
+    inlines = (NotificationDeliveryInline,)
+
+    # The bureau admin's group is given the apps it manages (accounts.services.BUREAU_ADMIN_APPS), which
+    # notifications is not: reading them is granted here to the bureau roles, and writing to nobody.
+    def has_view_permission(self, request, obj=None):
+        profile = profile_of(request.user)
+        return super().has_view_permission(request, obj) or bool(profile and profile.is_bureau)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

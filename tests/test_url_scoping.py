@@ -1,0 +1,831 @@
+"""Every page of the project answers each role as the table below says: 200 inside the user's scope, 404 outside.
+
+The table is the guard for future pages: `test_it_has_an_entry_for_every_url_pattern` walks the URL resolver and
+fails for any pattern (outside the admin site and Django's own login/logout/password pages) that has no entry here.
+When you add a URL, add an entry: how to build its kwargs from the map of tests/conftest.py (`whole_map`), which
+personas get 200 (`ok`), which get 403 (`forbidden`: they may see the object but may not do this), and everyone
+else must get 404; anonymous visitors get the login page.
+
+A POST-only endpoint (`method="post"`, with the form `data` to send) answers `ok` with a redirect (302) instead of
+200. Its kwargs and data are built again for each persona (the builders below make a fresh object at each call),
+so each persona acts on the same state: a log the liaison has just confirmed is no longer there to confirm.
+"""
+
+import io
+from collections.abc import Callable, Set
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import unquote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from ledger.models import Incident, Lecture, WorkLog, WorkLogPhoto
+from notifications.models import Notification
+from tests.factories import WorkLogFactory
+
+pytestmark = pytest.mark.django_db
+
+# The personas every entry is checked with (fixtures of tests/conftest.py).
+ROLES = (
+    "bureau_admin_user",
+    "bureau_staff_user",
+    "office_user",  # of `township`
+    "other_office_user",  # of `other_township`
+    "advisor_user",  # serves `village` and `second_village` now, served `vacant_village` last year
+    "other_advisor_user",  # serves `other_township_village`
+    "liaison_user",  # of `village`
+    "other_bureau_admin_user",
+    "stranger",  # logged in, no role
+    "superuser",  # sees everything: added to every entry's `ok`, unless the entry says `forbidden` (no role)
+)
+EVERYONE = frozenset(ROLES)
+BUREAU = frozenset({"bureau_admin_user", "bureau_staff_user"})
+OTHER_BUREAU = frozenset({"other_bureau_admin_user"})
+ADVISORS = frozenset({"advisor_user", "other_advisor_user"})
+# Bureau roles and justice-office staff, of either bureau.
+STAFF = BUREAU | OTHER_BUREAU | {"office_user", "other_office_user"}
+
+# Who sees a submitted log (and its lecture, photos, incident) on each agreement of the map; the superuser too.
+LOG_READERS = {
+    "agreement": BUREAU | {"office_user", "advisor_user", "liaison_user"},  # on `village`
+    "second_agreement": BUREAU | {"office_user", "advisor_user"},
+    "past_agreement": BUREAU | {"office_user", "advisor_user"},  # on `vacant_village`, last year
+    "other_agreement": BUREAU | {"other_office_user", "other_advisor_user"},
+    "other_bureau_agreement": OTHER_BUREAU,
+}
+
+# Django's own account pages (django.contrib.auth.urls): public or for any logged-in user; tested in
+# tests/accounts/test_login.py.
+AUTH_URL_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def no_kwargs(w: SimpleNamespace) -> dict:
+    return {}
+
+
+def nothing(w: SimpleNamespace) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    about: str
+    kwargs: Callable[[SimpleNamespace], dict]
+    ok: Set[str]  # the personas answered 200 (a redirect for a POST)
+    forbidden: Set[str] = frozenset()  # the personas answered 403; every other persona gets 404
+    method: str = "get"  # "post" for a POST-only endpoint
+    data: Callable[[SimpleNamespace], dict] = nothing  # the form sent with a POST
+    query: Callable[[SimpleNamespace], dict] = nothing  # the query string of a GET
+    personal: bool = False  # one person's own (a notification): the superuser gets 404 like everyone else
+
+    def expected(self, role: str) -> int:
+        if role in self.forbidden:
+            return 403
+        if role in self.ok or (role == "superuser" and not self.personal):
+            return 302 if self.method == "post" else 200
+        return 404
+
+
+def pk_of(name: str) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"pk": getattr(w, name).pk}
+
+
+def name_under(base: str, file) -> str:
+    """The `name` kwarg of a private file's URL: its storage URL without `base` (e.g. "/private/agreements/")."""
+    url = file.url
+    assert url.startswith(base), url
+    return unquote(url.removeprefix(base))
+
+
+def scan_of(name: str) -> Callable[[SimpleNamespace], dict]:
+    """The `name` kwarg of the scan URL of the agreement `name`, after giving it a scanned contract."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        agreement = getattr(w, name)
+        if not agreement.contract_scan:
+            agreement.contract_scan.save("scan.pdf", SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"))
+        return {"name": name_under("/private/agreements/", agreement.contract_scan)}
+
+    return kwargs
+
+
+# --- builders of the ledger's objects: each call makes a fresh one on an agreement of the map ---
+
+
+def new_log(w: SimpleNamespace, agreement: str, status: str = WorkLog.Status.SUBMITTED) -> WorkLog:
+    """A log by the agreement's advisor on its village (dated the agreement's start), in `status`."""
+    extra = {"return_reason": "请补充服务对象情况"} if status == WorkLog.Status.RETURNED else {}
+    return WorkLogFactory(agreement=getattr(w, agreement), status=status, **extra)
+
+
+def a_log(agreement: str, status: str = WorkLog.Status.SUBMITTED) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"pk": new_log(w, agreement, status).pk}
+
+
+def tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (120, 160, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def a_photo(agreement: str, status: str = WorkLog.Status.SUBMITTED) -> Callable[[SimpleNamespace], dict]:
+    """The `name` kwarg of the URL of a photo of a new log."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        photo = WorkLogPhoto(worklog=new_log(w, agreement, status))
+        photo.image.save("photo.jpg", ContentFile(tiny_jpeg()))
+        return {"name": name_under("/private/worklogs/", photo.image)}
+
+    return kwargs
+
+
+def new_lecture(w: SimpleNamespace, agreement: str) -> Lecture:
+    return Lecture.objects.create(worklog=new_log(w, agreement), topic="民法典进农村", outline="一、婚姻家庭")
+
+
+def a_lecture(agreement: str) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"pk": new_lecture(w, agreement).pk}
+
+
+def an_outline(agreement: str) -> Callable[[SimpleNamespace], dict]:
+    """The `name` kwarg of the URL of the outline file of a new lecture."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        lecture = new_lecture(w, agreement)
+        lecture.outline_file.save("outline.pdf", ContentFile(b"%PDF-1.4 outline"))
+        return {"name": name_under("/private/lectures/", lecture.outline_file)}
+
+    return kwargs
+
+
+def an_incident(agreement: str) -> Callable[[SimpleNamespace], dict]:
+    """A new incident reported by the agreement's advisor on its village (not acknowledged yet)."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        on = getattr(w, agreement)
+        return {
+            "pk": Incident.objects.create(village=on.village, advisor=on.advisor, summary="土地征收纠纷").pk
+        }
+
+    return kwargs
+
+
+def a_notification_for(persona: str) -> Callable[[SimpleNamespace], dict]:
+    def kwargs(w: SimpleNamespace) -> dict:
+        recipient = getattr(w, persona)
+        return {
+            "pk": Notification.objects.create(recipient=recipient, title="工作日志被退回", url="/logs/").pk
+        }
+
+    return kwargs
+
+
+def township_of(name: str) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"township": getattr(w, name).pk}
+
+
+def a_reason(w: SimpleNamespace) -> dict:
+    return {"reason": "服务对象不是本村村民"}
+
+
+def some_photos(w: SimpleNamespace) -> dict:
+    return {"photos": [SimpleUploadedFile("a.jpg", tiny_jpeg(), content_type="image/jpeg")]}
+
+
+def a_confirmed_log_of_the_village_selected(w: SimpleNamespace) -> dict:
+    return {"ids": [new_log(w, "agreement", WorkLog.Status.CONFIRMED).pk]}
+
+
+def cases_for_the_agreement_family(kwargs_of: Callable[[str], Callable]) -> list[Case]:
+    """Agreement pages and files: the same scope as agreements_visible_to."""
+    return [
+        Case(
+            "a current agreement on the liaison's village",
+            kwargs_of("agreement"),
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+        ),
+        Case(
+            "the same advisor's agreement on another village of the township",
+            kwargs_of("second_agreement"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "the advisor's own ended agreement of last year",
+            kwargs_of("past_agreement"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "another advisor's agreement in another township",
+            kwargs_of("other_agreement"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("another bureau's agreement", kwargs_of("other_bureau_agreement"), OTHER_BUREAU),
+    ]
+
+
+def advisors_only(about: str) -> list[Case]:
+    """A form of the advisor's: anyone else (the superuser too: it is nobody's advisor) may not fill it in."""
+    return [Case(about, no_kwargs, ADVISORS, forbidden=EVERYONE - ADVISORS)]
+
+
+URLS: dict[str, list[Case]] = {
+    "home": [Case("each role's home page (a user without a role sees 尚未分配角色)", no_kwargs, EVERYONE)],
+    # The lists answer everyone, showing only the rows in scope (tests/villages, tests/advisors, tests/ledger
+    # test_views.py, test_review_pages.py).
+    "villages:village_list": [Case("the list", no_kwargs, EVERYONE)],
+    "villages:township_list": [Case("the list", no_kwargs, EVERYONE)],
+    "advisors:advisor_list": [Case("the list", no_kwargs, EVERYONE)],
+    "advisors:agreement_list": [Case("the list", no_kwargs, EVERYONE)],
+    "ledger:worklog_list": [Case("the list", no_kwargs, EVERYONE)],
+    "ledger:lecture_list": [Case("the list", no_kwargs, EVERYONE)],
+    "ledger:incident_list": [Case("the list", no_kwargs, EVERYONE)],
+    "notifications:list": [Case("each person's own notifications", no_kwargs, EVERYONE)],
+    "villages:village_detail": [
+        Case(
+            "the liaison's village, served by the advisor",
+            pk_of("village"),
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+        ),
+        Case(
+            "another village of the same advisor",
+            pk_of("second_village"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "a village the advisor served last year only",
+            pk_of("vacant_village"),
+            BUREAU | {"office_user"},
+        ),
+        Case(
+            "a village of another township",
+            pk_of("other_township_village"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("a village of another bureau", pk_of("other_bureau_village"), OTHER_BUREAU),
+    ],
+    "villages:township_detail": [
+        Case(
+            "the township of the office, the advisor and the liaison",
+            pk_of("township"),
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+        ),
+        Case(
+            "another township of the bureau",
+            pk_of("other_township"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("a township of another bureau", pk_of("other_bureau_township"), OTHER_BUREAU),
+    ],
+    "advisors:advisor_detail": [
+        Case(
+            "the advisor of the office's township and the liaison's village",
+            pk_of("advisor"),
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+        ),
+        Case(
+            "an advisor of another township",
+            pk_of("other_advisor"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("an advisor of another bureau", pk_of("other_bureau_advisor"), OTHER_BUREAU),
+    ],
+    "advisors:agreement_detail": cases_for_the_agreement_family(pk_of),
+    "agreement_scan": cases_for_the_agreement_family(scan_of),
+    # --- work logs: the advisor's pages ---
+    "ledger:worklog_create": advisors_only("the new-log form"),
+    "ledger:lecture_create": advisors_only("the new-lecture form"),
+    "ledger:incident_create": advisors_only("the form reporting an incident"),
+    "ledger:worklog_detail": [
+        Case("a submitted log of the liaison's village", a_log("agreement"), LOG_READERS["agreement"]),
+        Case(
+            "the advisor's draft: theirs alone until submitted", a_log("agreement", "draft"), {"advisor_user"}
+        ),
+        Case(
+            "a log of the advisor's other village",
+            a_log("second_agreement"),
+            LOG_READERS["second_agreement"],
+        ),
+        Case(
+            "the advisor's log of last year, in a village they no longer serve",
+            a_log("past_agreement"),
+            LOG_READERS["past_agreement"],
+        ),
+        Case("a log of another township", a_log("other_agreement"), LOG_READERS["other_agreement"]),
+        Case("another advisor's draft", a_log("other_agreement", "draft"), {"other_advisor_user"}),
+        Case("a log of another bureau", a_log("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "ledger:worklog_edit": [
+        Case("the advisor's draft", a_log("agreement", "draft"), {"advisor_user"}, forbidden={"superuser"}),
+        Case(
+            "the advisor's log returned to them",
+            a_log("agreement", "returned"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
+        ),
+        Case(
+            "a submitted log: nobody may change it unless it is returned",
+            a_log("agreement"),
+            set(),
+            forbidden=LOG_READERS["agreement"] | {"superuser"},
+        ),
+        Case(
+            "another advisor's returned log",
+            a_log("other_agreement", "returned"),
+            {"other_advisor_user"},
+            forbidden=BUREAU | {"other_office_user", "superuser"},
+        ),
+        Case(
+            "a returned log of another bureau",
+            a_log("other_bureau_agreement", "returned"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+        ),
+    ],
+    "ledger:worklog_submit": [
+        Case(
+            "the advisor's draft",
+            a_log("agreement", "draft"),
+            {"advisor_user"},
+            forbidden={"superuser"},
+            method="post",
+        ),
+        Case(
+            "the advisor's log returned to them",
+            a_log("agreement", "returned"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "another advisor's draft",
+            a_log("other_agreement", "draft"),
+            {"other_advisor_user"},
+            forbidden={"superuser"},
+            method="post",
+        ),
+        Case(
+            "a returned log of another bureau",
+            a_log("other_bureau_agreement", "returned"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+        ),
+    ],
+    "ledger:worklog_add_photos": [
+        Case(
+            "the advisor's submitted log (photos taken on site may follow)",
+            a_log("agreement"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
+            method="post",
+            data=some_photos,
+        ),
+        Case(
+            "the advisor's draft",
+            a_log("agreement", "draft"),
+            {"advisor_user"},
+            forbidden={"superuser"},
+            method="post",
+            data=some_photos,
+        ),
+        Case(
+            "a confirmed log: too late for photos, even for its advisor",
+            a_log("agreement", "confirmed"),
+            set(),
+            forbidden=LOG_READERS["agreement"] | {"superuser"},
+            method="post",
+            data=some_photos,
+        ),
+        Case(
+            "another advisor's submitted log",
+            a_log("other_agreement"),
+            {"other_advisor_user"},
+            forbidden=BUREAU | {"other_office_user", "superuser"},
+            method="post",
+            data=some_photos,
+        ),
+        Case(
+            "a submitted log of another bureau",
+            a_log("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=some_photos,
+        ),
+    ],
+    # --- work logs: the village's and the justice office's pages ---
+    "ledger:worklog_confirm": [
+        Case(
+            "a submitted log of the liaison's village: the liaison, or the office on its behalf",
+            a_log("agreement"),
+            {"liaison_user", "office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "the advisor's draft, which nobody else sees",
+            a_log("agreement", "draft"),
+            set(),
+            forbidden={"advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a submitted log of another township",
+            a_log("other_agreement"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a submitted log of another bureau",
+            a_log("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+        ),
+    ],
+    "ledger:worklog_dispute": [
+        Case(
+            "a submitted log of the liaison's village: the liaison only",
+            a_log("agreement"),
+            {"liaison_user"},
+            forbidden=BUREAU | {"office_user", "advisor_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "the advisor's draft, which nobody else sees",
+            a_log("agreement", "draft"),
+            set(),
+            forbidden={"advisor_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "a submitted log of another township (whose village has no liaison)",
+            a_log("other_agreement"),
+            set(),
+            forbidden=BUREAU | {"other_office_user", "other_advisor_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "a submitted log of another bureau",
+            a_log("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=a_reason,
+        ),
+    ],
+    "ledger:worklog_verify": [
+        Case(
+            "a confirmed log of the office's township",
+            a_log("agreement", "confirmed"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a confirmed log of another village of the township",
+            a_log("second_agreement", "confirmed"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "the advisor's draft, which nobody else sees",
+            a_log("agreement", "draft"),
+            set(),
+            forbidden={"advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a confirmed log of another township",
+            a_log("other_agreement", "confirmed"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a confirmed log of another bureau",
+            a_log("other_bureau_agreement", "confirmed"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+        ),
+    ],
+    "ledger:worklog_return": [
+        Case(
+            "a confirmed log of the office's township",
+            a_log("agreement", "confirmed"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "the advisor's draft, which nobody else sees",
+            a_log("agreement", "draft"),
+            set(),
+            forbidden={"advisor_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "a confirmed log of another township",
+            a_log("other_agreement", "confirmed"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+            data=a_reason,
+        ),
+        Case(
+            "a confirmed log of another bureau",
+            a_log("other_bureau_agreement", "confirmed"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=a_reason,
+        ),
+    ],
+    "ledger:worklogs_verify": [
+        Case(
+            "核查所选 with a confirmed log of the village selected: back to the list for anyone, whose scope and "
+            "role decide which selected logs are verified (tests/ledger/test_review_pages.py)",
+            no_kwargs,
+            EVERYONE,
+            method="post",
+            data=a_confirmed_log_of_the_village_selected,
+        ),
+    ],
+    "ledger:monthly_check": [
+        Case("the first township of a bureau role, the office's own", no_kwargs, STAFF),
+        Case("the office's township", no_kwargs, BUREAU | {"office_user"}, query=township_of("township")),
+        Case(
+            "another township of the bureau",
+            no_kwargs,
+            BUREAU | {"other_office_user"},
+            query=township_of("other_township"),
+        ),
+        Case(
+            "a township of another bureau",
+            no_kwargs,
+            OTHER_BUREAU,
+            query=township_of("other_bureau_township"),
+        ),
+    ],
+    "ledger:lecture_receive": [
+        Case(
+            "a lecture in the office's township",
+            a_lecture("agreement"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a lecture in another township",
+            a_lecture("other_agreement"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "a lecture of another bureau",
+            a_lecture("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+        ),
+    ],
+    "ledger:incident_detail": [
+        Case(
+            "an incident the advisor reported from the liaison's village (the office's, not the liaison's)",
+            an_incident("agreement"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "an incident in another township",
+            an_incident("other_agreement"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("an incident in another bureau", an_incident("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "ledger:incident_acknowledge": [
+        Case(
+            "an incident in the office's township",
+            an_incident("agreement"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "an incident in another township",
+            an_incident("other_agreement"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+        ),
+        Case(
+            "an incident in another bureau",
+            an_incident("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+        ),
+    ],
+    # --- private files of the ledger (served by scoped views, like the agreements' scans) ---
+    "worklog_photo": [
+        Case(
+            "a photo of a submitted log of the liaison's village",
+            a_photo("agreement"),
+            LOG_READERS["agreement"],
+        ),
+        Case("a photo of the advisor's draft", a_photo("agreement", "draft"), {"advisor_user"}),
+        Case(
+            "a photo of a log of another township",
+            a_photo("other_agreement"),
+            LOG_READERS["other_agreement"],
+        ),
+        Case("a photo of a log of another bureau", a_photo("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "lecture_outline": [
+        Case(
+            "the outline of a lecture in the liaison's village",
+            an_outline("agreement"),
+            LOG_READERS["agreement"],
+        ),
+        Case(
+            "the outline of a lecture in another township",
+            an_outline("other_agreement"),
+            LOG_READERS["other_agreement"],
+        ),
+        Case(
+            "the outline of a lecture of another bureau", an_outline("other_bureau_agreement"), OTHER_BUREAU
+        ),
+    ],
+    # --- notifications and deadlines ---
+    "notifications:read": [
+        Case(
+            "the advisor's notification: theirs alone",
+            a_notification_for("advisor_user"),
+            {"advisor_user"},
+            method="post",
+            personal=True,
+        ),
+        Case(
+            "the office's notification",
+            a_notification_for("office_user"),
+            {"office_user"},
+            method="post",
+            personal=True,
+        ),
+    ],
+    "deadlines:dashboard": [
+        Case(
+            "the bureau's whole district, the office's township; not the advisors', liaisons' or role-less",
+            no_kwargs,
+            STAFF,
+            forbidden=ADVISORS | {"liaison_user", "stranger"},
+        ),
+    ],
+}
+
+
+def _module_of(callback) -> str:
+    return getattr(callback, "view_class", callback).__module__
+
+
+def url_patterns(patterns=None, namespaces: tuple[str, ...] = (), prefix: str = ""):
+    """(key, route) of every pattern the project serves, but the admin site's and Django's account pages.
+
+    The key is the pattern's namespaced name (`villages:village_detail`), or its route when it has no name.
+    """
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            yield from url_patterns(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern):
+            module = _module_of(pattern.callback)
+            if module == "django.contrib.auth.views" and pattern.name in AUTH_URL_NAMES:
+                continue
+            if module == "django.views.static":
+                continue  # MEDIA_URL, served by runserver when DEBUG is on (public photos only)
+            yield (":".join((*namespaces, pattern.name)) if pattern.name else route), route
+
+
+def send(client, key: str, case: Case, w: SimpleNamespace):
+    """The case's request, its kwargs (and data) built afresh; returns the URL and the response."""
+    url = reverse(key, kwargs=case.kwargs(w))
+    response = client.post(url, case.data(w)) if case.method == "post" else client.get(url, case.query(w))
+    if response.streaming:
+        # Read a file to the end: the test client then closes it. (Not response.close(): outside the client, its
+        # request_finished signal would close the database connection, and the test's transaction with it.)
+        b"".join(response.streaming_content)
+    return url, response
+
+
+def test_it_has_an_entry_for_every_url_pattern():
+    served = dict(url_patterns())
+    missing = sorted(set(served) - set(URLS))
+
+    assert not missing, (
+        "These URL patterns have no entry in URLS (tests/test_url_scoping.py), so nobody has said who may open "
+        "them. Add one per pattern: how to build its kwargs from `whole_map`, and which personas get 200 "
+        "(or 403; the others must get 404):\n"
+        + "\n".join(f"  {key!r}  (route {served[key]!r})" for key in missing)
+    )
+
+
+def test_it_has_no_entry_for_a_url_pattern_that_no_longer_exists():
+    stale = sorted(set(URLS) - {key for key, _ in url_patterns()})
+
+    assert not stale, f"URLS lists patterns the project no longer serves: {stale}"
+
+
+def test_it_checks_every_role_of_the_map():
+    for key, cases in URLS.items():
+        methods = {case.method for case in cases}
+        assert len(methods) == 1, f"{key}: an endpoint is POST-only in all its cases or in none ({methods})"
+        for case in cases:
+            assert case.method in ("get", "post"), (key, case.about, case.method)
+            assert case.ok <= EVERYONE, (key, case.about, case.ok - EVERYONE)
+            assert case.forbidden <= EVERYONE, (key, case.about, case.forbidden - EVERYONE)
+            assert not case.ok & case.forbidden, (key, case.about, case.ok & case.forbidden)
+            assert case.data is nothing or case.method == "post", (key, case.about, "data is for a POST")
+            assert case.query is nothing or case.method == "get", (key, case.about, "query is for a GET")
+
+
+TABLE = [(key, index) for key, cases in URLS.items() for index in range(len(cases))]
+
+
+@pytest.mark.parametrize(("key", "index"), TABLE, ids=[f"{key}-{index}" for key, index in TABLE])
+def test_it_answers_each_role_as_the_table_says(client, whole_map, key, index):
+    case = URLS[key][index]
+    expected = {role: case.expected(role) for role in ROLES}
+
+    answered = {}
+    for role in ROLES:
+        client.force_login(getattr(whole_map, role))
+        url, response = send(client, key, case, whole_map)
+        answered[role] = response.status_code
+
+    wrong = {
+        role: f"answered {answered[role]}, not {expected[role]}"
+        for role in ROLES
+        if answered[role] != expected[role]
+    }
+    assert not wrong, f"{key} — {case.about} ({case.method.upper()} {url}): {wrong}"
+
+
+@pytest.mark.parametrize("key", list(URLS))
+def test_it_sends_anonymous_visitors_to_the_login_page(client, whole_map, key):
+    url, response = send(client, key, URLS[key][0], whole_map)
+
+    assert response.status_code == 302, url
+    assert response["Location"].startswith("/accounts/login/?next="), url
+
+
+POST_ONLY = [key for key, cases in URLS.items() if cases[0].method == "post"]
+
+
+@pytest.mark.parametrize("key", POST_ONLY)
+def test_it_answers_a_get_to_a_post_only_endpoint_with_405(client, whole_map, key):
+    case = URLS[key][0]
+    client.force_login(getattr(whole_map, sorted(case.ok)[0]))
+
+    response = client.get(reverse(key, kwargs=case.kwargs(whole_map)))
+
+    assert response.status_code == 405
+
+
+def test_it_builds_the_scan_url_the_storage_gives(whole_map):
+    kwargs = scan_of("agreement")(whole_map)
+
+    assert reverse("agreement_scan", kwargs=kwargs) == whole_map.agreement.contract_scan.url
+
+
+def test_it_builds_the_photo_and_outline_urls_the_storage_gives(whole_map):
+    photo_url = reverse("worklog_photo", kwargs=a_photo("agreement")(whole_map))
+    outline_url = reverse("lecture_outline", kwargs=an_outline("agreement")(whole_map))
+
+    assert photo_url == WorkLogPhoto.objects.get().image.url
+    assert outline_url == Lecture.objects.get().outline_file.url
