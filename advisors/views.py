@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 
+from common.files import private_file_response
 from common.pagination import paginate
 
 from .filters import AdvisorFilter, AgreementFilter
@@ -49,4 +49,4 @@ def agreement_detail(request, pk: int):
 def agreement_scan(request, name: str):
     """A scanned contract (private storage), served only to those who may see its agreement."""
     agreement = get_object_or_404(agreements_visible_to(request.user), contract_scan=f"agreements/{name}")
-    return FileResponse(agreement.contract_scan.open("rb"))
+    return private_file_response(agreement.contract_scan)

@@ -57,6 +57,8 @@ class Scope:
     villages: QuerySet[Village]
     townships: QuerySet[Township]
     flags: QuerySet[Flag]
+    # Job runs are for every bureau at once, so their results are for the system's operator only.
+    sees_job_results: bool = False
 
 
 def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
@@ -76,6 +78,7 @@ def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
             Village.objects.filter(township__bureau=bureau),
             Township.objects.filter(bureau=bureau),
             Flag.objects.filter(bureau=bureau),
+            sees_job_results=True,
         )
     return None
 
@@ -257,7 +260,7 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
     unfiled = Agreement.objects.filter(
         village__in=scope.villages, status=Agreement.Status.SIGNED, start_date__year=today.year
     ).count()
-    runs, last_tick = _job_runs(today)
+    runs, last_tick = _job_runs(today) if scope.sees_job_results else ([], _last_tick())
     flag_counts: dict[str, int] = {}
     for flag in flags:
         flag_counts[flag.kind] = flag_counts.get(flag.kind, 0) + 1
@@ -335,4 +338,8 @@ def _job_runs(today: date) -> tuple[list[dict], JobRun | None]:
     for run in runs:
         latest.setdefault(run.job, run)
     rows = [{"job": job, "run": latest.get(job.name)} for job in JOBS]
-    return rows, JobRun.objects.filter(job=TICK).order_by("-for_date").first()
+    return rows, _last_tick()
+
+
+def _last_tick() -> JobRun | None:
+    return JobRun.objects.filter(job=TICK).order_by("-for_date").first()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
-from .models import ServiceMode, ServiceType, WorkLog
+from .models import Lecture, ServiceMode, ServiceType, WorkLog
 from .services import MAX_PHOTOS, WORKLOG_FIELDS, WorkLogInput
 
 OUTLINE_FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -276,7 +276,8 @@ class LectureForm(_ServiceForm):
         label=_("提纲附件"),
         required=False,
         help_text=_("PDF、Word 或图片，不超过 10MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.wps,image/*"}),
+        validators=Lecture._meta.get_field("outline_file").validators,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.wps,.jpg,.jpeg,.png"}),
     )
     extra_types = forms.ModelMultipleChoiceField(
         label=_("同时提供的其他服务"),

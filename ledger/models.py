@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
 
+OUTLINE_EXTENSIONS = ["pdf", "doc", "docx", "wps", "jpg", "jpeg", "png"]
+
 
 class ServiceMode(models.TextChoices):
     ONSITE = "onsite", _("到村现场")

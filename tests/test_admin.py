@@ -7,16 +7,19 @@ in a number of queries that does not grow with the rows; closed to every other r
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import count
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.timezone import now
 
 from accounts.models import Role
 from accounts.services import role_groups_sync
 from advisors.models import Agreement
+from deadlines.models import Flag, JobRun
 from ledger.models import Incident, Lecture, LedgerSubmission, ServiceType
 from notifications.models import Notification
 from tests.factories import (
@@ -51,6 +54,17 @@ def _incident(agreement: Agreement):
 def _submission(agreement: Agreement):
     return LedgerSubmission.objects.create(
         advisor=agreement.advisor, village=agreement.village, year=2026, month=5
+    )
+
+
+def _flag(bureau, village):
+    return Flag.objects.create(
+        kind=Flag.Kind.NO_ONSITE_VISIT,
+        period="2026-05",
+        subject_key=Flag.key_for(village=village.pk),
+        bureau=bureau,
+        township=village.township,
+        village=village,
     )
 
 
@@ -156,6 +170,21 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         lambda w: ServiceType.objects.order_by("pk").first(),
         None,
         lambda w: ServiceType.objects.create(code=f"extra-{next(_n)}", name="其他服务", position=99),
+    ),
+    # Deadline flags are the bureau's to read, not to write; job runs span every bureau: the operator's only.
+    "deadlines.Flag": AdminModel(
+        200,
+        403,
+        lambda w: _flag(w.bureau, w.village),
+        lambda w: _flag(w.other_bureau, w.other_bureau_village),
+        lambda w: _flag(w.bureau, VillageFactory(township=w.township)),
+    ),
+    "deadlines.JobRun": AdminModel(
+        403,
+        403,
+        lambda w: JobRun.objects.create(job="month_end", for_date=date(2026, 5, 31), started_at=now()),
+        None,
+        None,
     ),
     "notifications.Notification": AdminModel(
         200,

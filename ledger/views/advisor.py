@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.files import private_file_response
 from ledger import services
 from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors
 from ledger.models import Incident, Lecture, ServiceType, WorkLog, WorkLogPhoto
@@ -165,7 +165,7 @@ def worklog_photo(request, name: str):
     photo = get_object_or_404(
         WorkLogPhoto.objects.filter(worklog__in=worklogs_visible_to(request.user)), image=f"worklogs/{name}"
     )
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response = private_file_response(photo.image)
     response["Cache-Control"] = "private, max-age=604800"  # never changes once stored; spare weak connections
     return response
 
@@ -174,7 +174,7 @@ def worklog_photo(request, name: str):
 def lecture_outline(request, name: str):
     """A lecture's outline file (private storage), served only to those who may see the lecture."""
     lecture = get_object_or_404(lectures_visible_to(request.user), outline_file=f"lectures/{name}")
-    return FileResponse(lecture.outline_file.open("rb"))
+    return private_file_response(lecture.outline_file)
 
 
 @login_required

@@ -51,7 +51,9 @@ def test_it_carries_a_log_from_the_advisors_phone_to_the_offices_verification(
 
     advisor_page.goto(log_url)
     assert "已核查" in advisor_page.content()
-    assert advisor_page.get_by_role("link", name="修改", exact=True).count() == 0  # a verified log is read-only
+    assert (
+        advisor_page.get_by_role("link", name="修改", exact=True).count() == 0
+    )  # a verified log is read-only
 
 
 def test_it_loses_nothing_when_the_network_drops_while_filing(

@@ -7,7 +7,6 @@ when reachable, else skipped.
 
 import os
 import time
-import uuid
 from datetime import date
 
 import pytest
@@ -27,6 +26,7 @@ from notifications.models import NotificationDelivery
 from .channels import FlakySmsChannel
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+QUEUE = "cunju-deadlines-worker-test"  # a queue of its own: no other worker takes its tasks
 
 
 def redis_url() -> str:
@@ -55,13 +55,16 @@ def worker_app(monkeypatch):
         broker_url=url,
         result_backend=url,
         task_always_eager=False,
-        task_default_queue=f"cunju-test-{uuid.uuid4().hex}",
+        task_default_queue=QUEUE,
         result_expires=300,
         worker_hijack_root_logger=False,
         worker_enable_remote_control=False,
         broker_connection_retry_on_startup=False,
     )
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # Django's system checks have run already
+    with app.connection_for_write() as connection:  # what an interrupted run may have left in the queue
+        connection.default_channel.queue_declare(QUEUE)
+        connection.default_channel.queue_purge(QUEUE)
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
