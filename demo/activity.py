@@ -22,6 +22,7 @@ from ledger.models import (
     LedgerSubmission,
     ServiceMode,
     ServiceType,
+    TownshipLedger,
     WorkLog,
     WorkLogEvent,
 )
@@ -413,6 +414,30 @@ class ActivityGenerator:
                     )
                 )
         LedgerSubmission.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self._township_ledgers()
+
+    def _township_ledgers(self) -> None:
+        """Past months forwarded to the bureau by each justice office, a few after the month's end."""
+        rows = []
+        for township in self.bureau.townships.order_by("code"):
+            for month in range(1, self.today.month):
+                last_day = date(self.today.year, month + 1, 1) - timedelta(days=1)
+                late = self.rng.random() < 0.08
+                day = (
+                    last_day + timedelta(days=self.rng.randint(1, 5))
+                    if late
+                    else last_day - timedelta(days=self.rng.randint(0, 4))
+                )
+                rows.append(
+                    TownshipLedger(
+                        township=township,
+                        year=self.today.year,
+                        month=month,
+                        forwarded_at=self._at(day, 16),
+                        is_late=late,
+                    )
+                )
+        TownshipLedger.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def generate_activity(bureau: Bureau, *, seed: int, today: date) -> int:

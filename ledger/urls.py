@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import advisor, review
+from .views import advisor, ledgers, review
+from .views import reports as report_views
 
 app_name = "ledger"
 
@@ -26,4 +27,19 @@ urlpatterns = [
     path("incidents/", review.incident_list, name="incident_list"),
     path("incidents/<int:pk>/", review.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/acknowledge/", review.incident_acknowledge, name="incident_acknowledge"),
+    # Monthly ledgers: the advisor's submission, the office's forwarding, the bureau's overview (views/ledgers.py).
+    path("ledgers/", ledgers.ledger_overview, name="ledger_overview"),
+    path("ledgers/village/<int:pk>/", ledgers.ledger_month, name="ledger_month"),
+    path("ledgers/village/<int:pk>/submit/", ledgers.ledger_submit, name="ledger_submit"),
+    path("ledgers/township/<int:pk>/", ledgers.ledger_township, name="ledger_township"),
+    path(
+        "ledgers/township/<int:pk>/forward/", ledgers.ledger_township_forward, name="ledger_township_forward"
+    ),
+    # The provincial forms: HTML preview, ?format=pdf or ?format=xlsx (views/reports.py).
+    path("reports/", report_views.reports_index, name="reports_index"),
+    path("reports/worklog/<int:pk>/", report_views.report_worklog, name="report_worklog"),
+    path("reports/worklogs/", report_views.report_worklogs, name="report_worklogs"),
+    path("reports/ledger/", report_views.report_ledger, name="report_ledger"),
+    path("reports/township-month/", report_views.report_township_month, name="report_township_month"),
+    path("reports/statistics/", report_views.report_statistics, name="report_statistics"),
 ]

@@ -209,6 +209,10 @@ def a_confirmed_log_of_the_village_selected(w: SimpleNamespace) -> dict:
     return {"ids": [new_log(w, "agreement", WorkLog.Status.CONFIRMED).pk]}
 
 
+def this_month(w: SimpleNamespace) -> dict:
+    return {"month": "2026-06"}
+
+
 def cases_for_the_agreement_family(kwargs_of: Callable[[str], Callable]) -> list[Case]:
     """Agreement pages and files: the same scope as agreements_visible_to."""
     return [
@@ -694,12 +698,206 @@ URLS: dict[str, list[Case]] = {
             personal=True,
         ),
     ],
+    # --- monthly ledgers (ledger/views/ledgers.py): the advisor submits, the office forwards, the bureau looks ---
+    "ledger:ledger_overview": [
+        Case(
+            "the bureau's month per township; not the offices', advisors' or liaisons' (they see their own pages)",
+            no_kwargs,
+            BUREAU | OTHER_BUREAU,
+            forbidden={"office_user", "other_office_user", "liaison_user"} | ADVISORS,
+        ),
+    ],
+    "ledger:ledger_month": [
+        Case(
+            "the advisor's month of the liaison's village: others who see the village may not open it",
+            pk_of("village"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
+        ),
+        Case(
+            "the advisor's month of another village of theirs",
+            pk_of("second_village"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "superuser"},
+        ),
+        Case(
+            "the village the advisor served last year",
+            pk_of("vacant_village"),
+            set(),
+            forbidden=BUREAU | {"office_user", "superuser"},
+        ),
+        Case(
+            "another advisor's village in another township",
+            pk_of("other_township_village"),
+            {"other_advisor_user"},
+            forbidden=BUREAU | {"other_office_user", "superuser"},
+        ),
+        Case(
+            "a village of another bureau",
+            pk_of("other_bureau_village"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+        ),
+    ],
+    "ledger:ledger_submit": [
+        Case(
+            "submitting this month's ledger of the advisor's village",
+            pk_of("village"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "submitting another advisor's village's ledger",
+            pk_of("other_township_village"),
+            {"other_advisor_user"},
+            forbidden=BUREAU | {"other_office_user", "superuser"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a village of another bureau",
+            pk_of("other_bureau_village"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
+    "ledger:ledger_township": [
+        Case(
+            "the office's township month: the bureau too; its advisors and liaison may not",
+            pk_of("township"),
+            BUREAU | {"office_user"},
+            forbidden={"advisor_user", "liaison_user"},
+        ),
+        Case(
+            "another township of the bureau",
+            pk_of("other_township"),
+            BUREAU | {"other_office_user"},
+            forbidden={"other_advisor_user"},
+        ),
+        Case("a township of another bureau", pk_of("other_bureau_township"), OTHER_BUREAU),
+    ],
+    "ledger:ledger_township_forward": [
+        Case(
+            "forwarding the office's township month: only its office",
+            pk_of("township"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "forwarding another township's month",
+            pk_of("other_township"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
     "deadlines:dashboard": [
         Case(
             "the bureau's whole district, the office's township; not the advisors', liaisons' or role-less",
             no_kwargs,
             STAFF,
             forbidden=ADVISORS | {"liaison_user", "stranger"},
+        ),
+    ],
+    # The provincial forms (ledger/views/reports.py): the HTML preview is checked here (the PDF and the workbook
+    # come from the same builder and the same scoping: tests/ledger/test_reports.py).
+    "ledger:reports_index": [Case("each role's forms", no_kwargs, STAFF | ADVISORS)],
+    "ledger:report_worklog": [
+        Case("a submitted log of the liaison's village", a_log("agreement"), LOG_READERS["agreement"]),
+        Case("the advisor's draft", a_log("agreement", "draft"), {"advisor_user"}),
+        Case("a log of another township", a_log("other_agreement"), LOG_READERS["other_agreement"]),
+        Case("a log of another bureau", a_log("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "ledger:report_worklogs": [
+        Case(
+            "the month of the advisor's village",
+            no_kwargs,
+            BUREAU | {"office_user", "advisor_user"},
+            query=lambda w: {"village": w.village.pk, "year": 2026, "month": 6},
+        ),
+        Case(
+            "the month of a village the advisor served last year",
+            no_kwargs,
+            BUREAU | {"office_user", "advisor_user"},
+            query=lambda w: {"village": w.vacant_village.pk, "year": 2025, "month": 3},
+        ),
+        Case(
+            "a village of another township",
+            no_kwargs,
+            BUREAU | {"other_office_user", "other_advisor_user"},
+            query=lambda w: {"village": w.other_township_village.pk, "year": 2026, "month": 6},
+        ),
+        Case(
+            "a village of another bureau",
+            no_kwargs,
+            OTHER_BUREAU,
+            query=lambda w: {"village": w.other_bureau_village.pk, "year": 2026, "month": 6},
+        ),
+    ],
+    "ledger:report_ledger": [
+        Case(
+            "the advisor's annual ledger of the liaison's village",
+            no_kwargs,
+            BUREAU | {"office_user", "advisor_user"},
+            query=lambda w: {"advisor": w.advisor.pk, "village": w.village.pk, "year": 2026},
+        ),
+        Case(
+            "the advisor's ledger of last year's village",
+            no_kwargs,
+            BUREAU | {"office_user", "advisor_user"},
+            query=lambda w: {"advisor": w.advisor.pk, "village": w.vacant_village.pk, "year": 2025},
+        ),
+        Case(
+            "another township's advisor",
+            no_kwargs,
+            BUREAU | {"other_office_user", "other_advisor_user"},
+            query=lambda w: {"advisor": w.other_advisor.pk, "village": w.other_township_village.pk},
+        ),
+        Case(
+            "another bureau's advisor",
+            no_kwargs,
+            OTHER_BUREAU,
+            query=lambda w: {"advisor": w.other_bureau_advisor.pk, "village": w.other_bureau_village.pk},
+        ),
+    ],
+    "ledger:report_township_month": [
+        Case("the first township of a bureau role, the office's own", no_kwargs, STAFF),
+        Case("the office's township", no_kwargs, BUREAU | {"office_user"}, query=township_of("township")),
+        Case(
+            "another township of the bureau",
+            no_kwargs,
+            BUREAU | {"other_office_user"},
+            query=township_of("other_township"),
+        ),
+        Case(
+            "a township of another bureau",
+            no_kwargs,
+            OTHER_BUREAU,
+            query=township_of("other_bureau_township"),
+        ),
+    ],
+    "ledger:report_statistics": [
+        Case("the bureau's own half-year", no_kwargs, BUREAU | OTHER_BUREAU, query=lambda w: {"half": 1}),
+        Case(
+            "another bureau's year",
+            no_kwargs,
+            OTHER_BUREAU,
+            query=lambda w: {"bureau": w.other_bureau.pk, "year": 2026},
         ),
     ],
 }

@@ -1,0 +1,147 @@
+"""The two renderers of the forms: PDF with WeasyPrint from `templates/ledger/pdf/*.html`, xlsx with openpyxl.
+
+Both take what a builder of `ledger.reports` returns; neither queries the database itself (a streamed report's
+rows are read while the workbook is written).
+"""
+
+import io
+from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from .reports import Report, Table
+
+PDF_TYPE = "application/pdf"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango takes a moment, and only PDFs need it
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FONT = Font(name="宋体", size=10)
+BOLD = Font(name="宋体", size=10, bold=True)
+TITLE = Font(name="黑体", size=16, bold=True)
+
+
+def _cell(ws, value, *, font=FONT, alignment=WRAP, border=BORDER, number_format: str | None = None):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = font
+    cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _value_cell(ws, value, kind: str, *, font=FONT):
+    if isinstance(value, date):
+        return _cell(ws, value, font=font, number_format="yyyy-mm-dd")
+    if isinstance(value, Decimal):
+        return _cell(ws, value, font=font, alignment=CENTER, number_format="0.00")
+    if isinstance(value, int):
+        return _cell(ws, value, font=font, alignment=CENTER, number_format="0")
+    return _cell(ws, value if value not in (None, "") else None, font=font)
+
+
+def write_table(wb: Workbook, table: Table) -> None:
+    """One sheet in write-only mode: title, subtitle, the form's two header rows with merged cells, the rows as
+    real dates and numbers, totals, the footnote; widths, frozen header, landscape fit to width, title rows
+    repeated on every printed page."""
+    ws = wb.create_sheet(title=table.sheet_name)
+    n = len(table.columns)
+    last = get_column_letter(n)
+    for index, column in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    grouped = any(c.group for c in table.columns)
+    header_end = 4 if grouped else 3
+    ws.freeze_panes = f"A{header_end + 1}"
+    ws.print_title_rows = f"3:{header_end}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+    ws.append([_cell(ws, table.title, font=TITLE, alignment=CENTER, border=None)])
+    ws.append([_cell(ws, table.subtitle, alignment=CENTER, border=None)])
+    top, bottom = [], []
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        if grouped and not column.group:
+            ws.merged_cells.add(f"{letter}3:{letter}4")
+            top.append(_cell(ws, column.label, font=BOLD, alignment=CENTER))
+            bottom.append(_cell(ws, None, alignment=CENTER))
+        elif column.group:
+            first = index == 1 or table.columns[index - 2].group != column.group
+            top.append(_cell(ws, column.group if first else None, font=BOLD, alignment=CENTER))
+            bottom.append(_cell(ws, column.label, font=BOLD, alignment=CENTER))
+            if first:
+                span = 1
+                while index - 1 + span < n and table.columns[index - 1 + span].group == column.group:
+                    span += 1
+                if span > 1:
+                    ws.merged_cells.add(f"{letter}3:{get_column_letter(index + span - 1)}3")
+        else:
+            top.append(_cell(ws, column.label, font=BOLD, alignment=CENTER))
+    ws.append(top)
+    if grouped:
+        ws.append(bottom)
+    row_number = header_end
+    for row in table.rows:
+        ws.append(
+            [_value_cell(ws, value, column.kind) for value, column in zip(row, table.columns, strict=True)]
+        )
+        row_number += 1
+    if table.totals is not None:
+        ws.append(
+            [
+                _value_cell(ws, value, column.kind, font=BOLD)
+                for value, column in zip(table.totals, table.columns, strict=True)
+            ]
+        )
+        row_number += 1
+    if table.footnote:
+        ws.append([])
+        row_number += 2
+        ws.merged_cells.add(f"A{row_number}:{last}{row_number}")
+        ws.append([_cell(ws, f"注：{table.footnote}", border=None)])
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The report's tables as sheets of one workbook, written in write-only (streaming) mode."""
+    wb = Workbook(write_only=True)
+    for table in report.tables:
+        write_table(wb, table)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download with its Chinese file name (RFC 5987 `filename*`, with an ASCII fallback for old clients)."""
+    response = HttpResponse(content, content_type=content_type)
+    extension = filename.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report.{extension}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response

@@ -1,0 +1,560 @@
+"""The provincial forms, one builder per form (seed 001 附件2 and 附件3, the township summary, the statistics).
+
+Every builder takes validated parameters (never the request) and returns a `Report` (tables of headers and rows) or,
+for the work-log form, a list of `LogSheet`s. The HTML preview, the PDF (`ledger.renderers.render_pdf`) and the
+workbook (`ledger.renderers.render_xlsx`) are all made from what a builder returns. Aggregates are grouped queries:
+a fixed number of queries whatever the number of villages or advisors. Forms 2–4 count only the logs in
+`WorkLog.COUNTED_STATUSES`; the caller scopes the objects it passes in (see `ledger/views/reports.py`).
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from advisors.models import Advisor, Agreement
+from villages.models import Bureau, Township, Village
+
+from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog
+from .selectors import month_of
+
+LEDGER_FOOTNOTE = (
+    "本工作台账由村(居)法律顾问填写，每月25日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
+)
+
+
+# --- the shape every table form shares ---
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: float = 12  # in Excel character widths; the PDF uses the same proportions
+    group: str = ""  # the label of the merged header cell above, as on the form
+    kind: str = "text"  # text | date | int | decimal
+
+
+@dataclass
+class Table:
+    title: str
+    subtitle: str
+    columns: list[Column]
+    rows: Iterable[list[Any]]  # a list, or an iterator for a streamed workbook
+    totals: list[Any] | None = None
+    footnote: str = ""
+    sheet_name: str = "Sheet1"
+
+    def header_rows(self) -> list[list[dict]]:
+        """The two header rows of the HTML/PDF table: grouped columns under a merged cell, others spanning both."""
+        top: list[dict] = []
+        bottom: list[dict] = []
+        for column in self.columns:
+            if column.group:
+                if top and top[-1]["label"] == column.group and top[-1]["group"]:
+                    top[-1]["colspan"] += 1
+                else:
+                    top.append({"label": column.group, "colspan": 1, "rowspan": 1, "group": True})
+                bottom.append({"label": column.label, "colspan": 1, "rowspan": 1, "group": False})
+            else:
+                top.append({"label": column.label, "colspan": 1, "rowspan": 2, "group": False})
+        return [top, bottom] if bottom else [top]
+
+    @property
+    def display_rows(self) -> list[list[dict]]:
+        """The rows as text for the HTML preview and the PDF (dates as 6月3日, the year being in the subtitle)."""
+        return [
+            [_display(value, c.kind) for value, c in zip(row, self.columns, strict=True)] for row in self.rows
+        ]
+
+    @property
+    def display_totals(self) -> list[dict] | None:
+        if self.totals is None:
+            return None
+        return [_display(value, c.kind) for value, c in zip(self.totals, self.columns, strict=True)]
+
+    @property
+    def widths_percent(self) -> list[float]:
+        total = sum(c.width for c in self.columns) or 1
+        return [round(100 * c.width / total, 2) for c in self.columns]
+
+
+def _display(value: Any, kind: str) -> dict:
+    if isinstance(value, date):
+        text = f"{value.month}月{value.day}日"
+    elif isinstance(value, Decimal):
+        text = f"{value:.2f}"
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    return {"text": text, "kind": kind if isinstance(value, int | Decimal | date) else "text"}
+
+
+@dataclass
+class Report:
+    title: str
+    filename: str  # without the extension, in Chinese: 工作台账-东风村-张某-2026
+    tables: Iterable[Table]
+    landscape: bool = True
+    meta: dict = field(default_factory=dict)
+
+
+def _half_bounds(year: int, half: int | None) -> tuple[date, date, str]:
+    """[start, end) of a year (half None), or its first (1) or second (2) half, and its name."""
+    if half == 1:
+        return date(year, 1, 1), date(year, 7, 1), f"{year}年上半年"
+    if half == 2:
+        return date(year, 7, 1), date(year + 1, 1, 1), f"{year}年下半年"
+    return date(year, 1, 1), date(year + 1, 1, 1), f"{year}年度"
+
+
+def _service_types() -> list[ServiceType]:
+    return list(ServiceType.objects.order_by("position", "pk"))
+
+
+# --- 1. 村(居)法律顾问工作日志 (附件2) ---
+
+
+@dataclass(frozen=True)
+class LogSheet:
+    """One page of the work-log form."""
+
+    advisor_name: str
+    firm_name: str
+    village_name: str
+    township_name: str
+    service_date: date
+    service_time: str
+    mode: str
+    service_types: str
+    object_name: str
+    object_situation: str
+    object_phone: str
+    people_served: int
+    content: str
+    result: str
+    mediation: str
+    lecture: str
+    remarks: str
+    confirmed_by: str
+    confirmed_at: datetime | None
+    confirmed_on_behalf: bool
+    status: str
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return (getattr(profile, "full_name", "") or user.get_username()) if user else ""
+
+
+def worklog_sheets(logs: QuerySet[WorkLog]) -> list[LogSheet]:
+    """The pages of the work-log form for the (already scoped) logs, in service order: three queries."""
+    logs = (
+        logs.select_related("advisor", "village__township", "confirmed_by__profile", "lecture")
+        .prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("position")))
+        .order_by("service_date", "start_time", "pk")
+    )
+    sheets = []
+    for log in logs:
+        mediation = "；".join(
+            f"{label}：{text}"
+            for label, text in (
+                ("问题", log.mediation_problem),
+                ("措施", log.mediation_measures),
+                ("结果", log.mediation_result),
+            )
+            if text
+        )
+        lecture = getattr(log, "lecture", None)
+        sheets.append(
+            LogSheet(
+                advisor_name=log.advisor.name,
+                firm_name=log.firm_name,
+                village_name=log.village.name,
+                township_name=log.village.township.name,
+                service_date=log.service_date,
+                service_time=(
+                    f"{log.service_date.year}年{log.service_date.month}月{log.service_date.day}日 "
+                    f"{log.start_time:%H:%M}—{log.end_time:%H:%M}（{log.hours.normalize():f} 小时）"
+                ),
+                mode=log.get_mode_display(),
+                service_types="、".join(t.name for t in log.service_types.all()),
+                object_name=log.object_name,
+                object_situation=log.object_situation,
+                object_phone=log.object_phone,
+                people_served=log.people_served,
+                content=log.content,
+                result=log.result,
+                mediation=mediation,
+                lecture=(f"法治讲座：{lecture.topic}（{lecture.attendance} 人参加）" if lecture else ""),
+                remarks=log.remarks,
+                confirmed_by=_person_name(log.confirmed_by),
+                confirmed_at=timezone.localtime(log.confirmed_at) if log.confirmed_at else None,
+                confirmed_on_behalf=log.confirmed_on_behalf,
+                status=log.get_status_display(),
+            )
+        )
+    return sheets
+
+
+# --- 2. 村(居)法律顾问工作台账 (年度) (附件3) ---
+
+LEDGER_COLUMNS = [
+    Column("时间", 11, kind="date"),
+    Column("服务对象所属村(居)及姓名", 18),
+    Column("纠纷调解（问题、解决措施及结果）", 34, group="服务内容及结果"),
+    Column("法治宣传（形式、内容）", 24, group="服务内容及结果"),
+    Column("培训（内容、形式）", 20, group="服务内容及结果"),
+    Column("其他", 30, group="服务内容及结果"),
+    Column("备注", 12),
+]
+MEDIATION_CODES = {"mediation", "petition"}
+PUBLICITY_CODES = {"publicity"}
+TRAINING_CODES = {"mediator_training"}
+
+
+def _ledger_row(log: WorkLog, types: list[tuple[str, str]]) -> list[Any]:
+    """One row of the annual ledger; `types` the log's (code, name) pairs."""
+    codes = {code for code, _ in types}
+    lecture = getattr(log, "lecture", None)
+    mediation = publicity = training = other = ""
+    if codes & MEDIATION_CODES or log.mediation_problem:
+        mediation = "；".join(
+            text
+            for text in (
+                f"问题：{log.mediation_problem or log.content}",
+                f"措施：{log.mediation_measures}" if log.mediation_measures else "",
+                f"结果：{log.mediation_result or log.result}" if (log.mediation_result or log.result) else "",
+            )
+            if text
+        )
+    if codes & PUBLICITY_CODES or lecture is not None:
+        form = "法治讲座" if lecture is not None else log.get_mode_display()
+        topic = lecture.topic if lecture is not None else log.content
+        publicity = f"形式：{form}；内容：{topic}"
+    if codes & TRAINING_CODES:
+        training = f"内容：{log.content}；形式：{log.get_mode_display()}"
+    rest = [name for code, name in types if code not in MEDIATION_CODES | PUBLICITY_CODES | TRAINING_CODES]
+    if rest or not (mediation or publicity or training):
+        other = f"{'、'.join(rest) or '服务'}：{log.content}"
+        if log.result:
+            other += f"；结果：{log.result}"
+    return [
+        log.service_date,
+        f"{log.village.name} {log.object_name}",
+        mediation,
+        publicity,
+        training,
+        other,
+        log.remarks,
+    ]
+
+
+def _ledger_logs(logs: QuerySet[WorkLog]) -> QuerySet[WorkLog]:
+    return (
+        logs.counted()
+        .select_related("village", "lecture")
+        .prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("position")))
+        .order_by("service_date", "start_time", "pk")
+    )
+
+
+def _types_of(log: WorkLog) -> list[tuple[str, str]]:
+    return [(t.code, t.name) for t in log.service_types.all()]
+
+
+def annual_ledger(*, advisor: Advisor, village: Village, year: int) -> Report:
+    """附件3 for one advisor, village and year: one row per counted service, in date order."""
+    logs = _ledger_logs(WorkLog.objects.filter(advisor=advisor, village=village, service_date__year=year))
+    rows = [_ledger_row(log, _types_of(log)) for log in logs]
+    table = Table(
+        title="河南省村(居)法律顾问工作台账",
+        subtitle=(
+            f"（{year}年度）　乡镇(街道)：{village.township.name}　村(居)：{village.name}　"
+            f"法律顾问：{advisor.name}"
+        ),
+        columns=LEDGER_COLUMNS,
+        rows=rows,
+        footnote=LEDGER_FOOTNOTE,
+        sheet_name=f"{village.name}{year}"[:31],
+    )
+    return Report(
+        title=f"村(居)法律顾问工作台账（{year}年度）",
+        filename=f"工作台账-{village.name}-{advisor.name}-{year}",
+        tables=[table],
+        meta={"rows": len(rows)},
+    )
+
+
+CHUNK = 500  # logs read (and their service types fetched) at a time by the streamed exports
+
+
+def county_ledgers(*, bureau: Bureau, year: int) -> Report:
+    """Every village's annual ledger of the bureau, one table (sheet) per village, streamed: one query read
+    with a server-side cursor in chunks, so a workbook written in write-only mode stays in constant memory."""
+    logs = (
+        WorkLog.objects.filter(village__township__bureau=bureau, service_date__year=year)
+        .counted()
+        .select_related("village__township", "advisor", "lecture")
+        .order_by("village__township__code", "village__code", "service_date", "start_time", "pk")
+    )
+    type_names = {t.pk: (t.code, t.name) for t in _service_types()}
+    through = WorkLog.service_types.through
+
+    def chunks() -> Iterator[WorkLog]:
+        batch: list[WorkLog] = []
+        for log in logs.iterator(chunk_size=CHUNK):
+            batch.append(log)
+            if len(batch) == CHUNK:
+                yield from _with_types(batch)
+                batch = []
+        yield from _with_types(batch)
+
+    def _with_types(batch: list[WorkLog]) -> Iterator[WorkLog]:
+        if not batch:
+            return
+        pairs: dict[int, list[tuple[str, str]]] = {}
+        for worklog_id, type_id in through.objects.filter(worklog_id__in=[b.pk for b in batch]).values_list(
+            "worklog_id", "servicetype_id"
+        ):
+            pairs.setdefault(worklog_id, []).append(type_names[type_id])
+        for log in batch:
+            log.type_pairs = pairs.get(log.pk, [])
+            yield log
+
+    def tables() -> Iterator[Table]:
+        for _, village_logs in groupby(chunks(), key=lambda log: log.village_id):
+            first = next(village_logs)
+            village = first.village
+
+            # Read once, while the sheet is written and before groupby moves on to the next village.
+            def rows(first=first, rest=village_logs) -> Iterator[list[Any]]:  # noqa: B031
+                yield _ledger_row(first, first.type_pairs)
+                for log in rest:
+                    yield _ledger_row(log, log.type_pairs)
+
+            yield Table(
+                title="河南省村(居)法律顾问工作台账",
+                subtitle=f"（{year}年度）　乡镇(街道)：{village.township.name}　村(居)：{village.name}",
+                columns=LEDGER_COLUMNS,
+                rows=rows(),
+                footnote=LEDGER_FOOTNOTE,
+                sheet_name=f"{village.name}-{village.code}"[:31],
+            )
+
+    return Report(
+        title=f"{bureau.name}村(居)法律顾问工作台账（{year}年度）",
+        filename=f"工作台账-{bureau.name}-{year}",
+        tables=tables(),
+    )
+
+
+# --- grouped counts shared by forms 3 and 4 ---
+
+
+def _grouped_counts(logs: QuerySet[WorkLog], key: str) -> tuple[dict, dict]:
+    """Two grouped queries over counted logs: per `key` the logs, hours, on-site visits and lectures; and per
+    (`key`, service type code) the logs and the people served (consultations are counted in person-times)."""
+    logs = logs.counted()
+    totals = {
+        row.pop(key): row
+        for row in logs.values(key)
+        .annotate(
+            logs=Count("pk"),
+            hours=Sum("hours"),
+            onsite=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
+            lectures=Count("lecture"),
+            people=Sum("people_served"),
+        )
+        .order_by()
+    }
+    by_type: dict = {}
+    for row in (
+        logs.filter(service_types__isnull=False)
+        .values(key, "service_types__code")
+        .annotate(n=Count("pk"), people=Sum("people_served"))
+        .order_by()
+    ):
+        by_type[(row[key], row["service_types__code"])] = row
+    return totals, by_type
+
+
+def _type_count(by_type: dict, group, code: str) -> int:
+    row = by_type.get((group, code))
+    if row is None:
+        return 0
+    return int(row["people"] or 0) if code == ServiceType.CONSULTATION else row["n"]
+
+
+def _type_columns(types: list[ServiceType], group: str) -> list[Column]:
+    return [
+        Column(
+            f"{t.name}（人次）" if t.code == ServiceType.CONSULTATION else t.name, 8, group=group, kind="int"
+        )
+        for t in types
+    ]
+
+
+def _sum_column(rows: list[list[Any]], index: int) -> Any:
+    values = [row[index] for row in rows if isinstance(row[index], int | Decimal)]
+    return sum(values, Decimal("0") if any(isinstance(v, Decimal) for v in values) else 0)
+
+
+# --- 3. 乡镇(街道)月度台账汇总 ---
+
+SUBMISSION_ON_TIME, SUBMISSION_LATE, SUBMISSION_MISSING = "按时报送", "逾期报送", "未报送"
+
+
+def township_month_summary(*, township: Township, year: int, month: int) -> Report:
+    """Each village of the township in one month: its advisor, logs, hours, on-site visits, services by type,
+    lectures and whether its ledger was submitted on time. Five queries whatever the number of villages."""
+    month_start, month_end = month_of(date(year, month, 1))
+    day = max(month_start, min(month_end - timedelta(days=1), timezone.localdate()))
+    villages = list(
+        Village.objects.filter(township=township)
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.covering(day).select_related("advisor"),
+                to_attr="agreements_in_force",
+            )
+        )
+        .order_by("code")
+    )
+    types = _service_types()
+    totals, by_type = _grouped_counts(
+        WorkLog.objects.filter(
+            village__township=township, service_date__gte=month_start, service_date__lt=month_end
+        ),
+        "village_id",
+    )
+    submissions: dict[int, list[LedgerSubmission]] = {}
+    for submission in LedgerSubmission.objects.filter(
+        village__township=township, year=year, month=month, submitted_at__isnull=False
+    ):
+        submissions.setdefault(submission.village_id, []).append(submission)
+
+    rows = []
+    for village in villages:
+        agreement = next(iter(village.agreements_in_force), None)
+        row = totals.get(village.pk, {})
+        submitted = submissions.get(village.pk, [])
+        if not submitted:
+            state = SUBMISSION_MISSING
+        elif any(s.is_late for s in submitted):
+            state = SUBMISSION_LATE
+        else:
+            state = SUBMISSION_ON_TIME
+        rows.append(
+            [
+                village.name,
+                agreement.advisor.name if agreement else "—",
+                row.get("logs", 0),
+                row.get("hours") or Decimal("0"),
+                row.get("onsite", 0),
+                *(_type_count(by_type, village.pk, t.code) for t in types),
+                row.get("lectures", 0),
+                state,
+            ]
+        )
+    columns = [
+        Column("村(社区)", 14),
+        Column("法律顾问", 10),
+        Column("工作日志（条）", 8, kind="int"),
+        Column("服务时长（小时）", 9, kind="decimal"),
+        Column("到村服务（次）", 8, kind="int"),
+        *_type_columns(types, "服务类型（次）"),
+        Column("法治讲座（场）", 8, kind="int"),
+        Column("台账报送", 10),
+    ]
+    total_row = ["合计", f"{len({r[1] for r in rows if r[1] != '—'})} 人"]
+    total_row += [_sum_column(rows, i) for i in range(2, len(columns) - 1)]
+    total_row.append(f"按时 {sum(r[-1] == SUBMISSION_ON_TIME for r in rows)}/{len(rows)}")
+    table = Table(
+        title=f"{township.name}村(居)法律顾问月度台账汇总",
+        subtitle=f"{year}年{month}月　{township.office_name}",
+        columns=columns,
+        rows=rows,
+        totals=total_row,
+        footnote=LEDGER_FOOTNOTE,
+        sheet_name=f"{township.name}{year}年{month}月"[:31],
+    )
+    return Report(
+        title=table.title,
+        filename=f"月度台账汇总-{township.name}-{year}年{month}月",
+        tables=[table],
+    )
+
+
+# --- 4. 工作情况统计表 ---
+
+
+def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Report:
+    """The bureau's half-year or year: by township and by advisor, the services by type (consultations in
+    person-times), lectures, on-site visits, hours and logs, with a totals row. Four grouped queries and two lists."""
+    start, end, period = _half_bounds(year, half)
+    types = _service_types()
+    logs = WorkLog.objects.filter(
+        village__township__bureau=bureau, service_date__gte=start, service_date__lt=end
+    )
+    columns_after = [
+        Column("法治讲座（场）", 8, kind="int"),
+        Column("到村服务（次）", 8, kind="int"),
+        Column("服务时长（小时）", 9, kind="decimal"),
+        Column("工作日志（条）", 8, kind="int"),
+    ]
+
+    def table(first: list[Column], keyed: list[tuple[Any, list[Any]]], key: str, label: str) -> Table:
+        totals, by_type = _grouped_counts(logs, key)
+        rows = []
+        for group, names in keyed:
+            row = totals.get(group, {})
+            rows.append(
+                [
+                    *names,
+                    *(_type_count(by_type, group, t.code) for t in types),
+                    row.get("lectures", 0),
+                    row.get("onsite", 0),
+                    row.get("hours") or Decimal("0"),
+                    row.get("logs", 0),
+                ]
+            )
+        columns = [*first, *_type_columns(types, "服务事项（件/次）"), *columns_after]
+        total_row = ["合计", *([""] * (len(first) - 1))]
+        total_row += [_sum_column(rows, i) for i in range(len(first), len(columns))]
+        return Table(
+            title=f"{bureau.name}村(居)法律顾问工作情况统计表（{label}）",
+            subtitle=f"统计期间：{period}（{start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}）",
+            columns=columns,
+            rows=rows,
+            totals=total_row,
+            sheet_name=label,
+        )
+
+    townships = list(Township.objects.filter(bureau=bureau).order_by("code"))
+    by_township = table(
+        [Column("乡镇(街道)", 14)],
+        [(t.pk, [t.name]) for t in townships],
+        "village__township_id",
+        "按乡镇(街道)",
+    )
+    advisor_ids = logs.counted().values("advisor_id")
+    advisors = list(Advisor.objects.filter(pk__in=advisor_ids).select_related("firm").order_by("name", "pk"))
+    by_advisor = table(
+        [Column("法律顾问", 10), Column("所在机构", 20)],
+        [(a.pk, [a.name, a.firm.name if a.firm_id else ""]) for a in advisors],
+        "advisor_id",
+        "按法律顾问",
+    )
+    return Report(
+        title=f"{bureau.name}村(居)法律顾问工作情况统计表（{period}）",
+        filename=f"工作情况统计表-{bureau.name}-{period}",
+        tables=[by_township, by_advisor],
+    )

@@ -1,0 +1,205 @@
+"""Monthly ledgers (工作台账报送): the advisor's month page per village, the justice office's township month, the
+bureau's overview per township.
+
+Scope first (outside it: 404), then the role (may see the place but not this page or action: 403); the rules are
+`ledger.submissions`' (not possible now: an error message).
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, profile_of
+from deadlines.periods import end_of_day, ledger_due_date
+from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
+
+from .. import submissions
+from ..filters import parse_month
+from ..models import TownshipLedger
+from ..selectors import worklogs_visible_to
+
+
+def _month(request: HttpRequest, value: str | None) -> date:
+    """The first day of the month asked for (`YYYY-MM`), this month when none or a wrong one is given."""
+    month = parse_month(value)
+    if month is None:
+        if value:
+            messages.error(request, _("月份格式应为 YYYY-MM，例如 2026-06。"))
+        month = timezone.localdate().replace(day=1)
+    return month
+
+
+def _neighbours(month: date) -> dict:
+    first, last = submissions.month_span(month.year, month.month)
+    return {"previous": (first - timedelta(days=1)).replace(day=1), "following": last + timedelta(days=1)}
+
+
+def _require_advisor(request: HttpRequest) -> None:
+    profile = profile_of(request.user)
+    if profile is None or profile.role != Role.ADVISOR:
+        raise PermissionDenied(_("只有法律顾问本人可以报送村(社区)台账。"))
+
+
+def _require_staff(request: HttpRequest) -> None:
+    profile = profile_of(request.user)
+    if not (request.user.is_superuser or (profile is not None and profile.is_staff_role)):
+        raise PermissionDenied(_("只有司法所和司法局可以查看台账报送情况。"))
+
+
+def _done_or_refused(request: HttpRequest, perform, done: str) -> None:
+    try:
+        perform()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
+@login_required
+def ledger_month(request, pk: int):
+    """The advisor's month for one village: the logs the ledger is compiled from, its status, the 报送 button."""
+    village = get_village_for_user(request.user, pk)
+    _require_advisor(request)
+    month = _month(request, request.GET.get("month"))
+    year, number = month.year, month.month
+    logs = list(
+        submissions.month_logs(
+            worklogs=worklogs_visible_to(request.user), village=village, year=year, month=number
+        )
+    )
+    advisor = request.user.advisor
+    submission = submissions.submission_for(advisor=advisor, village=village, year=year, month=number)
+    due = ledger_due_date(village.township.bureau, year, number)
+    submitted_at = submission.submitted_at if submission else None
+    return render(
+        request,
+        "ledger/ledger_month.html",
+        {
+            "village": village,
+            "month": month,
+            **_neighbours(month),
+            "logs": logs,
+            "hours": sum((log.hours for log in logs if log.status in log.COUNTED_STATUSES), 0),
+            "unfinished": [log for log in logs if log.is_editable],
+            "submission": submission,
+            "submitted_at": submitted_at,
+            "late": bool(submission and submission.is_late),
+            "overdue": submitted_at is None
+            and (bool(submission and submission.is_late) or timezone.now() >= end_of_day(due)),
+            "due": due,
+            "future": month > timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ledger_submit(request, pk: int):
+    village = get_village_for_user(request.user, pk)
+    _require_advisor(request)
+    month = _month(request, request.POST.get("month"))
+    _done_or_refused(
+        request,
+        lambda: submissions.ledger_submit(
+            advisor_user=request.user, village=village, year=month.year, month=month.month
+        ),
+        _("已报送%(village)s %(year)s年%(month)s月工作台账。")
+        % {"village": village.name, "year": month.year, "month": month.month},
+    )
+    return redirect(f"{reverse('ledger:ledger_month', args=[village.pk])}?month={month:%Y-%m}")
+
+
+@login_required
+def ledger_township(request, pk: int):
+    """The justice office's month: which villages' ledgers are in, late or missing; the 报送司法局 button."""
+    township = get_township_for_user(request.user, pk)
+    _require_staff(request)
+    month = _month(request, request.GET.get("month"))
+    rows = submissions.month_ledger_status(township=township, year=month.year, month=month.month)
+    forwarded = TownshipLedger.objects.filter(township=township, year=month.year, month=month.month).first()
+    states = [row.state for row in rows]
+    S = submissions.LedgerState
+    return render(
+        request,
+        "ledger/ledger_township.html",
+        {
+            "township": township,
+            "month": month,
+            **_neighbours(month),
+            "rows": rows,
+            "forwarded": forwarded,
+            "may_forward": submissions.may_forward(request.user, township),
+            "due": ledger_due_date(township.bureau, month.year, month.month),
+            "counts": {
+                "owed": sum(state != S.UNSERVED for state in states),
+                "submitted": sum(state in (S.SUBMITTED, S.SUBMITTED_LATE) for state in states),
+                "late": sum(state == S.SUBMITTED_LATE for state in states),
+                "missing": sum(state == S.MISSING for state in states),
+            },
+            "future": month > timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ledger_township_forward(request, pk: int):
+    township = get_township_for_user(request.user, pk)
+    month = _month(request, request.POST.get("month"))
+    _done_or_refused(
+        request,
+        lambda: submissions.township_ledger_forward(
+            by=request.user, township=township, year=month.year, month=month.month
+        ),
+        _("已向司法局报送%(township)s %(year)s年%(month)s月台账。")
+        % {"township": township.name, "year": month.year, "month": month.month},
+    )
+    return redirect(f"{reverse('ledger:ledger_township', args=[township.pk])}?month={month:%Y-%m}")
+
+
+@login_required
+def ledger_overview(request):
+    """The bureau's month: each township's ledgers in, late and missing, its forwarding, every late or missing one."""
+    bureaus = bureaus_visible_to(request.user)
+    bureau_id = request.GET.get("bureau", "")
+    if bureau_id:
+        if not bureau_id.isdigit():
+            raise Http404
+        bureau = get_object_or_404(bureaus, pk=bureau_id)
+    else:
+        bureau = bureaus.first()
+    if bureau is None:
+        raise Http404
+    profile = profile_of(request.user)
+    if not (request.user.is_superuser or (profile is not None and profile.is_bureau)):
+        raise PermissionDenied(_("只有司法局可以查看全区台账报送情况。"))
+    month = _month(request, request.GET.get("month"))
+    rows = submissions.bureau_month_status(bureau=bureau, year=month.year, month=month.month)
+    return render(
+        request,
+        "ledger/ledger_overview.html",
+        {
+            "bureau": bureau,
+            "bureaus": bureaus if request.user.is_superuser else None,
+            "month": month,
+            **_neighbours(month),
+            "rows": rows,
+            "due": ledger_due_date(bureau, month.year, month.month),
+            "totals": {
+                "owed": sum(r.owed for r in rows),
+                "submitted": sum(r.submitted for r in rows),
+                "late": sum(r.late for r in rows),
+                "missing": sum(r.missing for r in rows),
+                "forwarded": sum(r.forwarded_at is not None for r in rows),
+            },
+        },
+    )

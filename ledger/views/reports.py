@@ -1,0 +1,205 @@
+"""The forms as HTML preview, PDF and Excel (`?format=pdf|xlsx`), each made by one builder of `ledger.reports`.
+
+Every object a form is about is found through the scoping selectors: outside the user's scope, 404. An advisor gets
+their own villages' forms, a justice office its township's, the bureau everything; liaisons print single logs only.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accounts.models import Role, profile_of
+from advisors.models import Agreement
+from advisors.selectors import agreements_visible_to
+from villages.models import Bureau, Township, Village
+from villages.selectors import bureaus_visible_to, villages_visible_to
+
+from .. import reports
+from ..models import WorkLog
+from ..renderers import PDF_TYPE, XLSX_TYPE, attachment, render_pdf, render_xlsx
+from ..selectors import get_worklog_for_user, townships_checked_by, worklogs_visible_to
+
+FORMATS = ("html", "pdf", "xlsx")
+
+
+# --- the scope of the forms (built on the project's selectors) ---
+
+
+def _reports_role(user) -> bool:
+    """Staff roles, advisors and the superuser have reports; liaisons and users without a role do not."""
+    if user.is_superuser:
+        return True
+    profile = profile_of(user)
+    return profile is not None and (profile.is_staff_role or profile.role == Role.ADVISOR)
+
+
+def report_agreements(user) -> QuerySet[Agreement]:
+    """The advisor–village pairs whose annual ledger the user may produce."""
+    return agreements_visible_to(user) if _reports_role(user) else Agreement.objects.none()
+
+
+def report_villages(user) -> QuerySet[Village]:
+    """Villages whose logs the user may print in a batch: their scope, and an advisor's past villages too."""
+    if not _reports_role(user):
+        return Village.objects.none()
+    agreements = report_agreements(user).values("village_id")
+    return Village.objects.filter(pk__in=villages_visible_to(user).values("pk")) | Village.objects.filter(
+        pk__in=agreements
+    )
+
+
+def report_bureaus(user) -> QuerySet[Bureau]:
+    """The bureau-wide statistics: bureau roles (and the superuser) only."""
+    profile = profile_of(user)
+    if user.is_superuser or (profile is not None and profile.is_bureau):
+        return bureaus_visible_to(user)
+    return Bureau.objects.none()
+
+
+# --- query parameters ---
+
+
+def _int(request: HttpRequest, name: str, default: int | None, low: int, high: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "" and default is not None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Http404(f"参数 {name} 无效") from None
+    if not low <= value <= high:
+        raise Http404(f"参数 {name} 超出范围")
+    return value
+
+
+def _year(request: HttpRequest) -> int:
+    return _int(request, "year", timezone.localdate().year, 2000, 2100)
+
+
+def _month(request: HttpRequest) -> int:
+    return _int(request, "month", timezone.localdate().month, 1, 12)
+
+
+def _format(request: HttpRequest) -> str:
+    value = request.GET.get("format", "html")
+    if value not in FORMATS:
+        raise Http404("格式无效")
+    return value
+
+
+def _respond(request: HttpRequest, report: reports.Report, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return attachment(render_xlsx(report), f"{report.filename}.xlsx", XLSX_TYPE)
+    tables = list(report.tables)
+    context = {"report": report, "tables": tables}
+    if fmt == "pdf":
+        return attachment(render_pdf("ledger/pdf/table.html", context), f"{report.filename}.pdf", PDF_TYPE)
+    return render(request, "ledger/reports/table.html", context)
+
+
+# --- the pages ---
+
+
+@login_required
+def reports_index(request: HttpRequest) -> HttpResponse:
+    if not _reports_role(request.user):
+        raise Http404
+    today = timezone.localdate()
+    pairs = {}
+    for agreement in (
+        report_agreements(request.user)
+        .select_related("advisor", "village")
+        .order_by("village__code", "advisor__name")
+    ):
+        pairs.setdefault((agreement.advisor_id, agreement.village_id), agreement)
+    context = {
+        "villages": report_villages(request.user).order_by("code"),
+        "pairs": list(pairs.values()),
+        "townships": townships_checked_by(request.user).order_by("code"),
+        "bureaus": report_bureaus(request.user),
+        "years": range(today.year, today.year - 4, -1),
+        "months": range(1, 13),
+        "year": today.year,
+        "month": today.month,
+    }
+    return render(request, "ledger/reports/index.html", context)
+
+
+def _worklog_response(request: HttpRequest, logs, title: str, filename: str) -> HttpResponse:
+    sheets = reports.worklog_sheets(logs)
+    context = {"sheets": sheets, "title": title}
+    if _format(request) == "pdf":
+        return attachment(render_pdf("ledger/pdf/worklog.html", context), f"{filename}.pdf", PDF_TYPE)
+    return render(request, "ledger/reports/worklog.html", context)
+
+
+@login_required
+def report_worklog(request: HttpRequest, pk: int) -> HttpResponse:
+    """Form 1 for one log (whoever may read the log may print it)."""
+    log = get_worklog_for_user(request.user, pk)
+    filename = f"工作日志-{log.village.name}-{log.advisor.name}-{log.service_date:%Y%m%d}"
+    return _worklog_response(request, WorkLog.objects.filter(pk=log.pk), "村(居)法律顾问工作日志", filename)
+
+
+@login_required
+def report_worklogs(request: HttpRequest) -> HttpResponse:
+    """Form 1 for a village-month: every counted log of the village the user may read, one per page."""
+    village = get_object_or_404(report_villages(request.user), pk=_int(request, "village", None, 1, 2**31))
+    year, month = _year(request), _month(request)
+    logs = worklogs_visible_to(request.user).filter(village=village).in_month(year, month).counted()
+    return _worklog_response(
+        request,
+        logs,
+        f"{village.name}{year}年{month}月工作日志",
+        f"工作日志-{village.name}-{year}年{month}月",
+    )
+
+
+@login_required
+def report_ledger(request: HttpRequest) -> HttpResponse:
+    """Form 2: one advisor's annual ledger for one village."""
+    advisor_id = _int(request, "advisor", None, 1, 2**31)
+    village_id = _int(request, "village", None, 1, 2**31)
+    agreement = (
+        report_agreements(request.user)
+        .filter(advisor_id=advisor_id, village_id=village_id)
+        .select_related("advisor", "village__township")
+        .first()
+    )
+    if agreement is None:
+        raise Http404
+    report = reports.annual_ledger(advisor=agreement.advisor, village=agreement.village, year=_year(request))
+    return _respond(request, report, _format(request))
+
+
+@login_required
+def report_township_month(request: HttpRequest) -> HttpResponse:
+    """Form 3: the township's villages in one month (justice office staff and bureau roles)."""
+    checked = townships_checked_by(request.user)
+    raw = request.GET.get("township")
+    township: Township | None
+    if raw:
+        township = get_object_or_404(checked, pk=_int(request, "township", None, 1, 2**31))
+    else:
+        township = checked.order_by("code").first()
+    if township is None:
+        raise Http404
+    report = reports.township_month_summary(township=township, year=_year(request), month=_month(request))
+    return _respond(request, report, _format(request))
+
+
+@login_required
+def report_statistics(request: HttpRequest) -> HttpResponse:
+    """Form 4: the bureau's half-year or year by township and by advisor (bureau roles)."""
+    bureaus = report_bureaus(request.user)
+    if request.GET.get("bureau"):
+        bureau = get_object_or_404(bureaus, pk=_int(request, "bureau", None, 1, 2**31))
+    else:
+        bureau = bureaus.first()
+    if bureau is None:
+        raise Http404
+    half = _int(request, "half", 0, 0, 2) or None
+    report = reports.work_statistics(bureau=bureau, year=_year(request), half=half)
+    return _respond(request, report, _format(request))
