@@ -24,58 +24,64 @@ HOME_ROWS = 10
 @login_required
 def home(request):
     """What matters now to each role."""
-    user = request.user
-    profile = profile_of(user)
+    profile = profile_of(request.user)
     if profile is None:
         return render(request, "accounts/home_norole.html")
     if profile.is_bureau:
-        townships = with_coverage_counts(townships_visible_to(user))
-        page = paginate(request, townships)
-        totals = {
-            "townships": page.paginator.count,
-            "villages": villages_visible_to(user).count(),
-            "advisors": advisors_visible_to(user).filter(is_active=True).count(),
-            "unfiled": agreements_visible_to(user).filter(status=Agreement.Status.SIGNED).count(),
-        }
-        return render(request, "accounts/home_bureau.html", {"page": page, "totals": totals})
-    if profile.role == Role.OFFICE_STAFF:
-        villages = with_current_agreements(villages_visible_to(user))
-        advisors = with_current_village_counts(advisors_visible_to(user))
-        # Open incidents stay at the top of the office's home until acknowledged.
-        incidents = (
-            incidents_visible_to(user)
-            .filter(acknowledged_at__isnull=True)
-            .select_related("village", "advisor")
-            .order_by("-reported_at", "-pk")
-        )
-        incidents = list(incidents[: HOME_ROWS + 1])
-        return render(
-            request,
-            "accounts/home_office.html",
-            {
-                "township": profile.township,
-                "villages": villages,
-                "advisors": advisors,
-                "open_incidents": incidents[:HOME_ROWS],
-                "more_incidents": len(incidents) > HOME_ROWS,
-                "counts": review_counts(user),
-            },
-        )
-    if profile.role == Role.ADVISOR:
-        return _advisor_home(request)
-    villages = with_current_agreements(villages_visible_to(user))
-    waiting = (
+        return _bureau_home(request)
+    return {Role.OFFICE_STAFF: _office_home, Role.ADVISOR: _advisor_home, Role.LIAISON: _liaison_home}[
+        profile.role
+    ](request)
+
+
+def _bureau_home(request):
+    """Coverage per township, and the bureau's totals."""
+    user = request.user
+    page = paginate(request, with_coverage_counts(townships_visible_to(user)))
+    totals = {
+        "townships": page.paginator.count,
+        "villages": villages_visible_to(user).count(),
+        "advisors": advisors_visible_to(user).filter(is_active=True).count(),
+        "unfiled": agreements_visible_to(user).filter(status=Agreement.Status.SIGNED).count(),
+    }
+    return render(request, "accounts/home_bureau.html", {"page": page, "totals": totals})
+
+
+def _office_home(request):
+    """Open incidents first (until acknowledged), what waits for the office, then the township's villages."""
+    user = request.user
+    incidents = list(
+        incidents_visible_to(user)
+        .filter(acknowledged_at__isnull=True)
+        .select_related("village", "advisor")
+        .order_by("-reported_at", "-pk")[: HOME_ROWS + 1]
+    )
+    context = {
+        "township": profile_of(user).township,
+        "villages": with_current_agreements(villages_visible_to(user)),
+        "advisors": with_current_village_counts(advisors_visible_to(user)),
+        "open_incidents": incidents[:HOME_ROWS],
+        "more_incidents": len(incidents) > HOME_ROWS,
+        "counts": review_counts(user),
+    }
+    return render(request, "accounts/home_office.html", context)
+
+
+def _liaison_home(request):
+    """The village's advisor, and the logs waiting for the village's confirmation."""
+    user = request.user
+    waiting = list(
         worklogs_visible_to(user)
         .filter(status=WorkLog.Status.SUBMITTED)
         .select_related("village", "advisor")
-        .prefetch_related("service_types")
+        .prefetch_related("service_types")[: HOME_ROWS + 1]
     )
-    waiting = list(waiting[: HOME_ROWS + 1])
-    return render(
-        request,
-        "accounts/home_liaison.html",
-        {"villages": villages, "waiting": waiting[:HOME_ROWS], "more_waiting": len(waiting) > HOME_ROWS},
-    )
+    context = {
+        "villages": with_current_agreements(villages_visible_to(user)),
+        "waiting": waiting[:HOME_ROWS],
+        "more_waiting": len(waiting) > HOME_ROWS,
+    }
+    return render(request, "accounts/home_liaison.html", context)
 
 
 def _advisor_home(request):

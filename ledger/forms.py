@@ -352,3 +352,12 @@ class PhotosForm(forms.Form):
     def __init__(self, *args, worklog: WorkLog, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].max_files = max(MAX_PHOTOS - len(worklog.photos.all()), 0)
+
+
+class ConfirmForm(forms.Form):
+    note = forms.CharField(label=_("确认意见"), required=False, max_length=500)
+
+
+class ReasonForm(forms.Form):
+    # Required by the service (with its own message); the form only keeps it to the column's length.
+    reason = forms.CharField(label=_("原因"), required=False, max_length=500)

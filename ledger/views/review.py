@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, profile_of
@@ -27,6 +27,7 @@ from common.pagination import paginate
 
 from .. import services
 from ..filters import IncidentFilter, LectureFilter, WorkLogFilter, parse_month
+from ..forms import ConfirmForm, ReasonForm
 from ..models import WorkLog
 from ..selectors import (
     get_worklog_for_user,
@@ -40,15 +41,6 @@ from ..selectors import (
 
 # The query parameters that bring a refused form's text back to the page it came from.
 REFILL_KEYS = ("review", "log", "reason")
-
-
-class ConfirmForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("确认意见"), required=False, max_length=500)
-
-
-class ReasonForm(forms.Form):
-    # Required by the service (with its own message); the form only keeps it to the column's length.
-    reason = forms.CharField(label=gettext_lazy("原因"), required=False, max_length=500)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
