@@ -145,16 +145,20 @@ def report_worklog(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_worklogs(request: HttpRequest) -> HttpResponse:
-    """Form 1 for a village-month: every counted log of the village the user may read, one per page."""
-    village = get_object_or_404(report_villages(request.user), pk=_int(request, "village", None, 1, 2**31))
-    year, month = _year(request), _month(request)
-    logs = worklogs_visible_to(request.user).filter(village=village).in_month(year, month).counted()
-    return _worklog_response(
-        request,
-        logs,
-        f"{village.name}{year}年{month}月工作日志",
-        f"工作日志-{village.name}-{year}年{month}月",
-    )
+    """Form 1 in a batch, one counted log per page: a village's month or year (month=0), or a township's month."""
+    year = _year(request)
+    month = _int(request, "month", timezone.localdate().month, 0, 12)
+    if request.GET.get("township"):
+        place = get_object_or_404(townships_checked_by(request.user), pk=_int(request, "township", None, 1, 2**31))
+        logs = worklogs_visible_to(request.user).filter(village__township=place)
+    else:
+        place = get_object_or_404(report_villages(request.user), pk=_int(request, "village", None, 1, 2**31))
+        logs = worklogs_visible_to(request.user).filter(village=place)
+    logs = logs.filter(service_date__year=year).counted()
+    if month:
+        logs = logs.filter(service_date__month=month)
+    period = f"{year}年{month}月" if month else f"{year}年"
+    return _worklog_response(request, logs, f"{place.name}{period}工作日志", f"工作日志-{place.name}-{period}")
 
 
 @login_required

@@ -150,6 +150,22 @@ def test_it_prints_a_village_month_one_counted_log_per_page(client, known, offic
     assert not any("草稿对象" in p or "退回对象" in p or "李家村委会" in p for p in pages)
 
 
+def test_it_batches_a_village_year_and_a_township_month(client, known, office_user, other_office_user):
+    client.force_login(office_user)
+    village_id = known["consultation"].village_id
+    township_id = known["consultation"].village.township_id
+
+    year = client.get("/logs/reports/worklogs/", {"village": village_id, "year": 2026, "month": 0})
+    township = client.get("/logs/reports/worklogs/", {"township": township_id, "year": 2026, "month": 6})
+
+    assert {s.object_name for s in year.context["sheets"]} == {"王大山", "李二与赵三", "全体村民"}
+    assert {s.object_name for s in township.context["sheets"]} == {"王大山", "李二与赵三", "李家村委会"}
+    assert "2026年工作日志" in year.content.decode()
+    # SECURITY: another township's office cannot print this township's logs
+    client.force_login(other_office_user)
+    assert client.get("/logs/reports/worklogs/", {"township": township_id, "year": 2026}).status_code == 404
+
+
 # --- 2. 工作台账 (年度) ---
 
 
