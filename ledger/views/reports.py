@@ -149,7 +149,9 @@ def report_worklogs(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     month = _int(request, "month", timezone.localdate().month, 0, 12)
     if request.GET.get("township"):
-        place = get_object_or_404(townships_checked_by(request.user), pk=_int(request, "township", None, 1, 2**31))
+        place = get_object_or_404(
+            townships_checked_by(request.user), pk=_int(request, "township", None, 1, 2**31)
+        )
         logs = worklogs_visible_to(request.user).filter(village__township=place)
     else:
         place = get_object_or_404(report_villages(request.user), pk=_int(request, "village", None, 1, 2**31))
@@ -158,7 +160,9 @@ def report_worklogs(request: HttpRequest) -> HttpResponse:
     if month:
         logs = logs.filter(service_date__month=month)
     period = f"{year}年{month}月" if month else f"{year}年"
-    return _worklog_response(request, logs, f"{place.name}{period}工作日志", f"工作日志-{place.name}-{period}")
+    return _worklog_response(
+        request, logs, f"{place.name}{period}工作日志", f"工作日志-{place.name}-{period}"
+    )
 
 
 @login_required
