@@ -81,6 +81,20 @@ class ScopedAdminMixin:
         return errors
 
 
+class ReadOnlyAdminMixin:
+    """What the app's services write (logs, flags, notifications): the admin reads it, never edits it, since an edit
+    here would skip the rules, the who-may-act checks and the trail. A superuser may delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A list filter on a relation whose choices are only the related rows the user may see."""
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from accounts.admin_mixins import ScopedAdminMixin
-from accounts.models import profile_of
+from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import Flag, JobRun
 from .selectors import flags_visible_to
@@ -13,30 +12,8 @@ def job_runs_visible_to(user) -> QuerySet[JobRun]:
     return JobRun.objects.all() if user.is_superuser else JobRun.objects.none()
 
 
-class ReadOnlyForBureauMixin:
-    """What the deadline jobs wrote: for the bureau to look at, not to edit. The bureau admin's group holds the
-    permissions of the apps it manages (accounts.services.BUREAU_ADMIN_APPS), which deadlines is not: reading is
-    granted here to the bureau roles."""
-
-    def has_view_permission(self, request, obj=None):
-        profile = profile_of(request.user)
-        return super().has_view_permission(request, obj) or bool(profile and profile.is_bureau)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
 @admin.register(Flag)
-class FlagAdmin(ReadOnlyForBureauMixin, ScopedAdminMixin, admin.ModelAdmin):
+class FlagAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope = flags_visible_to
     list_display = ("period", "kind", "township", "village", "advisor", "detail", "created_at", "resolved_at")
     list_select_related = ("township", "village", "advisor")
@@ -58,7 +35,7 @@ class FlagAdmin(ReadOnlyForBureauMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(ReadOnlyForBureauMixin, ScopedAdminMixin, admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope = job_runs_visible_to
     list_display = ("job", "for_date", "started_at", "finished_at", "error")
     list_filter = ("job",)

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
+from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedRelatedFieldListFilter
 from villages.selectors import villages_visible_to
 
 from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
@@ -31,19 +31,6 @@ def ledger_submissions_visible_to(user) -> QuerySet[LedgerSubmission]:
 def service_types_visible_to(user) -> QuerySet[ServiceType]:
     """The fixed list of the provincial statistics: the same for everybody."""
     return ServiceType.objects.all()
-
-
-class ReadOnlyAdminMixin:
-    """View only; a superuser may delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class WorkLogEventInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from accounts.admin_mixins import ScopedAdminMixin
-from accounts.models import profile_of
+from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
 from accounts.selectors import users_visible_to
 
 from .models import Notification, NotificationDelivery
@@ -40,7 +39,7 @@ class NotificationDeliveryInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """What was sent to whom and whether it was read and e-mailed: for the bureau to check, not to edit."""
 
     scope = notifications_visible_to
@@ -52,21 +51,3 @@ class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = ("recipient", "title", "body", "url", "key", "created_at", "read_at", "emailed_at")
     readonly_fields = fields
     inlines = (NotificationDeliveryInline,)
-
-    # The bureau admin's group is given the apps it manages (accounts.services.BUREAU_ADMIN_APPS), which
-    # notifications is not: reading them is granted here to the bureau roles, and writing to nobody.
-    def has_view_permission(self, request, obj=None):
-        profile = profile_of(request.user)
-        return super().has_view_permission(request, obj) or bool(profile and profile.is_bureau)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
