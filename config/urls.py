@@ -20,6 +20,7 @@ urlpatterns = [
     path("logs/", include("ledger.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("public/", include("publicity.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),

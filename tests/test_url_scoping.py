@@ -25,7 +25,7 @@ from PIL import Image
 
 from ledger.models import Incident, Lecture, WorkLog, WorkLogPhoto
 from notifications.models import Notification
-from tests.factories import WorkLogFactory
+from tests.factories import AdvisorFactory, WorkLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +90,17 @@ class Case:
     data: Callable[[SimpleNamespace], dict] = nothing  # the form sent with a POST
     query: Callable[[SimpleNamespace], dict] = nothing  # the query string of a GET
     personal: bool = False  # one person's own (a notification): the superuser gets 404 like everyone else
+    # A public page (publicity/): the same answer for every persona and for anonymous visitors, `ok` being
+    # EVERYONE (200, or 302 with `redirects`) or empty (404 for everyone, the superuser too).
+    public: bool = False
+    redirects: bool = False  # a public GET that answers with a redirect
 
-    def expected(self, role: str) -> int:
+    def expected(self, role: str | None) -> int:
+        """The status for `role`; None is an anonymous visitor (of a public page)."""
+        if self.public:
+            if not self.ok:
+                return 404
+            return 302 if self.redirects else 200
         if role in self.forbidden:
             return 403
         if role in self.ok or (role == "superuser" and not self.personal):
@@ -191,6 +200,10 @@ def a_notification_for(persona: str) -> Callable[[SimpleNamespace], dict]:
         }
 
     return kwargs
+
+
+def an_advisor_without_agreement(w: SimpleNamespace) -> dict:
+    return {"pk": AdvisorFactory(bureau=w.bureau).pk}
 
 
 def township_of(name: str) -> Callable[[SimpleNamespace], dict]:
@@ -891,6 +904,33 @@ URLS: dict[str, list[Case]] = {
             query=township_of("other_bureau_township"),
         ),
     ],
+    # --- the public face (publicity/): no login, the same for everyone ---
+    "publicity:home": [
+        Case("the directory", no_kwargs, EVERYONE, public=True),
+        Case("a search", no_kwargs, EVERYONE, public=True, query=lambda w: {"q": "王庄"}),
+    ],
+    "publicity:village_detail": [
+        Case("a village with an advisor", pk_of("village"), EVERYONE, public=True),
+        Case("a village without an advisor", pk_of("vacant_village"), EVERYONE, public=True),
+        Case("a village of another bureau", pk_of("other_bureau_village"), EVERYONE, public=True),
+    ],
+    "publicity:village_poster": [
+        Case("the poster of a village with an advisor", pk_of("village"), EVERYONE, public=True),
+    ],
+    "publicity:advisor_detail": [
+        Case("an advisor serving villages now", pk_of("advisor"), EVERYONE, public=True),
+        Case("an advisor with no current agreement", an_advisor_without_agreement, set(), public=True),
+    ],
+    "publicity:care_mode": [
+        Case(
+            "switching 关怀版 on",
+            no_kwargs,
+            EVERYONE,
+            public=True,
+            redirects=True,
+            query=lambda w: {"on": "1", "next": "/public/"},
+        ),
+    ],
     "ledger:report_statistics": [
         Case("the bureau's own half-year", no_kwargs, BUREAU | OTHER_BUREAU, query=lambda w: {"half": 1}),
         Case(
@@ -970,6 +1010,9 @@ def test_it_checks_every_role_of_the_map():
             assert not case.ok & case.forbidden, (key, case.about, case.ok & case.forbidden)
             assert case.data is nothing or case.method == "post", (key, case.about, "data is for a POST")
             assert case.query is nothing or case.method == "get", (key, case.about, "query is for a GET")
+            if case.public:
+                assert case.method == "get" and case.ok in (EVERYONE, set()), (key, case.about, "public")
+            assert not case.redirects or case.public, (key, case.about, "redirects is for a public page")
 
 
 TABLE = [(key, index) for key, cases in URLS.items() for index in range(len(cases))]
@@ -994,12 +1037,32 @@ def test_it_answers_each_role_as_the_table_says(client, whole_map, key, index):
     assert not wrong, f"{key} — {case.about} ({case.method.upper()} {url}): {wrong}"
 
 
-@pytest.mark.parametrize("key", list(URLS))
+PRIVATE = [key for key, cases in URLS.items() if not cases[0].public]
+PUBLIC = [(key, index) for key, index in TABLE if URLS[key][index].public]
+
+
+def test_it_marks_all_the_cases_of_a_url_public_or_none():
+    for key, cases in URLS.items():
+        assert len({case.public for case in cases}) == 1, key
+
+
+@pytest.mark.parametrize("key", PRIVATE)
 def test_it_sends_anonymous_visitors_to_the_login_page(client, whole_map, key):
     url, response = send(client, key, URLS[key][0], whole_map)
 
     assert response.status_code == 302, url
     assert response["Location"].startswith("/accounts/login/?next="), url
+
+
+@pytest.mark.parametrize(("key", "index"), PUBLIC, ids=[f"{key}-{index}" for key, index in PUBLIC])
+def test_it_answers_anonymous_visitors_of_a_public_page_like_everyone(client, whole_map, key, index):
+    case = URLS[key][index]
+
+    url, response = send(client, key, case, whole_map)
+
+    assert response.status_code == case.expected(None), url
+    if response.status_code == 302:
+        assert not response["Location"].startswith("/accounts/login/"), url
 
 
 POST_ONLY = [key for key, cases in URLS.items() if cases[0].method == "post"]
