@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, profile_of
 from advisors.models import Agreement
+from deadlines.periods import ledger_due_date
 from villages.models import ServicePeriod, Township, Village
 from villages.selectors import townships_visible_to
 
@@ -136,7 +137,7 @@ def village_progress(*, advisor, villages: list[Village], today: date) -> list[V
         )
     )
     by_village = {row["village_id"]: row for row in rows}
-    ledger_due = date(today.year, today.month, bureau.ledger_due_day)
+    ledger_due = ledger_due_date(bureau, today.year, today.month)
     submitted = set(
         LedgerSubmission.objects.filter(
             advisor=advisor,

@@ -18,29 +18,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
-from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date
+from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date, month_bounds
+from deadlines.services import ledger_overdue_resolve
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, TownshipLedger, WorkLog
 from .services import advisor_of
 
-try:  # the deadlines app resolves the overdue flag of a ledger submitted late
-    from deadlines.services import ledger_overdue_resolve
-except ImportError:  # pragma: no cover - deadlines without the hook
-    ledger_overdue_resolve = None
-
 # How many unfinished logs a refusal names before it says "等".
 NAMED_LOGS = 5
 
 
-def month_span(year: int, month: int) -> tuple[date, date]:
-    """First and last day (inclusive) of the month."""
-    return date(year, month, 1), last_day_of_month(year, month)
-
-
 def whose_day(year: int, month: int, today: date | None = None) -> date:
     """The day whose agreement owns the month: its last day, or today for the running month."""
-    first, last = month_span(year, month)
+    first, last = month_bounds(date(year, month, 1))
     return max(first, min(last, today or timezone.localdate()))
 
 
@@ -57,7 +48,7 @@ def _refuse_future(year: int, month: int) -> None:
 
 
 def _agreement_in_month(*, advisor: Advisor, village: Village, year: int, month: int) -> Agreement:
-    first, last = month_span(year, month)
+    first, last = month_bounds(date(year, month, 1))
     agreement = (
         Agreement.objects.overlapping(first, last)
         .filter(advisor=advisor, village=village)
@@ -115,8 +106,8 @@ def ledger_submit(*, advisor_user, village: Village, year: int, month: int) -> L
     submission.is_late = submission.is_late or now >= end_of_day(due)
     submission.full_clean()
     submission.save(update_fields=["submitted_at", "is_late"])
-    if ledger_overdue_resolve is not None:
-        ledger_overdue_resolve(advisor_id=advisor.pk, village_id=village.pk, year=year, month=month, at=now)
+    # The overdue job's flag is done with; the submission itself stays marked late.
+    ledger_overdue_resolve(advisor_id=advisor.pk, village_id=village.pk, year=year, month=month, at=now)
     return submission
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, profile_of
-from deadlines.periods import end_of_day, ledger_due_date
+from deadlines.periods import end_of_day, ledger_due_date, month_bounds
 from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
 
 from .. import submissions
@@ -38,7 +38,7 @@ def _month(request: HttpRequest, value: str | None) -> date:
 
 
 def _neighbours(month: date) -> dict:
-    first, last = submissions.month_span(month.year, month.month)
+    first, last = month_bounds(month)
     return {"previous": (first - timedelta(days=1)).replace(day=1), "following": last + timedelta(days=1)}
 
 
