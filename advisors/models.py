@@ -244,12 +244,22 @@ class Agreement(models.Model):
             raise ValidationError({"end_date": _("结束日期必须晚于开始日期。")})
         if self.advisor.bureau_id != self.village.township.bureau_id:
             raise ValidationError(_("法律顾问与村(居)不属于同一司法局。"))
+        if self._state.adding:
+            self._check_renewable()
         # A binding agreement (anything but a draft) must fit the rules, unless it was already binding and the
         # change only shrinks it: filing or ending must still work after the bureau lowers its limit.
         if self.status == self.Status.DRAFT or self._only_shrinks():
             return
         self._check_village_free()
         self._check_advisor_limit()
+
+    def _check_renewable(self) -> None:
+        # Seeds 003/004: an advisor rated 不合格 at the year-end review is not engaged for the next year.
+        from assessment.services import renewal_refusal
+
+        refusal = renewal_refusal(self.advisor, self.start_date.year)
+        if refusal:
+            raise ValidationError(refusal)
 
     def _only_shrinks(self) -> bool:
         loaded = getattr(self, "_loaded_binding", None)

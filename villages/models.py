@@ -117,6 +117,11 @@ class Village(models.Model):
         _("驻点时间"), max_length=100, blank=True, help_text=_("向群众公示，例如：每月第一个周三 9:00-12:00")
     )
     address = models.CharField(_("村(居)委会地址"), max_length=200, blank=True)
+    # The village's legal-service WeChat group (seed 001 二(二)6): counted in the review, its QR shown publicly.
+    wechat_group_set_up_on = models.DateField(_("微信群建立日期"), null=True, blank=True)
+    wechat_group_qr = models.ImageField(
+        _("微信群二维码"), upload_to="villages/wechat/", blank=True, help_text=_("向群众公示，扫码入群。")
+    )
 
     class Meta:
         verbose_name = _("村(社区)")
@@ -131,3 +136,6 @@ class Village(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("villages:village_detail", args=[self.pk])
+
+    def has_wechat_group_by(self, day: date) -> bool:
+        return self.wechat_group_set_up_on is not None and self.wechat_group_set_up_on <= day

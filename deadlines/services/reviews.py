@@ -1,7 +1,10 @@
-"""The half-year and year-end reviews' opening."""
+"""The half-year and year-end reviews' opening: 1 July opens the first half, 1 January the year before."""
 
 from collections.abc import Collection
 from datetime import date
+
+from assessment.models import ReviewPeriod
+from assessment.services import review_due_to_open, review_period_open
 
 from .common import (
     bureaus_due,
@@ -10,20 +13,19 @@ from .common import (
 
 
 def open_review(*, on: date, bureau_ids: Collection[int] | None = None) -> dict:
-    """1 July / 1 January: the half-year / year-end review opens.
-
-    The assessment issue (reviews, ratings, tiers) fills in what a review holds; until then the opening is recorded
-    in this job's `JobRun.result` ("review": "2026-H1" or "2026") for it to pick up.
-    """
+    """Open each due bureau's review period and compute every advisor's indicators and proposed tier."""
     bureaus = bureaus_due(on, is_review_opening_day, bureau_ids)
     if not bureaus:
         return {"summary": "今天不是考核开启日。", "review": None}
-    if on.month == 7:
-        review, label = f"{on.year}-H1", f"{on.year}年上半年"
-    else:
-        review, label = str(on.year - 1), f"{on.year - 1}年年终"
+    kind, year = review_due_to_open(on)
+    periods = [
+        review_period_open(bureau=bureau, kind=kind, year=year, today=on) for bureau in bureaus.values()
+    ]
+    label = periods[0].label
+    reviews = sum(period.reviews.count() for period in periods)
     return {
-        "summary": f"{label}考核期已开启（考核内容待考核模块填写）。",
-        "review": review,
+        "summary": f"{label}已开启：{len(periods)}个司法局，{reviews}名法律顾问的考核指标已计算。",
+        "review": f"{year}-H1" if kind == ReviewPeriod.Kind.HALF_YEAR else str(year),
         "bureaus": sorted(bureaus),
+        "reviews": reviews,
     }

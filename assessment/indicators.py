@@ -1,0 +1,262 @@
+"""The indicators of a review, computed from the data for every advisor and village of a period at once.
+
+The queries are per period, not per advisor: each source (logs, lectures, ledgers, visits, inspections, incidents)
+is read once, grouped by (advisor, village), so opening a province's review costs the same number of queries as a
+county's.
+
+A month of the period counts for a village when the advisor's agreement for it was in force on the month's 15th
+(an agreement that starts on the 20th is not asked for a visit that month); a quarter counts when one of its months
+does. Only logs that count (submitted, confirmed or verified) are counted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from advisors.models import Agreement
+from ledger.models import Incident, Lecture, LedgerSubmission, ServiceMode, ServiceType, WorkLog
+from villages.models import ServicePeriod, Village
+
+from .models import Inspection, ReturnVisit, ReviewPeriod, Satisfaction
+
+SATISFACTION_SHARE = {
+    Satisfaction.SATISFIED: Decimal(1),
+    Satisfaction.MOSTLY: Decimal("0.6"),
+    Satisfaction.UNSATISFIED: Decimal(0),
+}
+THREE_PLACES = Decimal("0.001")
+
+
+def months_of(start: date, end: date) -> list[date]:
+    """The first days of the months from start to end, inclusive."""
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def quarter_start(month: date) -> date:
+    return date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def _ratio(value, required) -> str | None:
+    if not required:
+        return None
+    share = min(Decimal(1), Decimal(value) / Decimal(required))
+    return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
+
+
+@dataclass
+class Pair:
+    """One advisor's work in one village over the period."""
+
+    advisor_id: int
+    village_id: int
+    agreement: Agreement  # the last agreement in force in the period
+    months: list[date] = field(default_factory=list)  # the months that count
+
+
+def pairs_of(period: ReviewPeriod) -> dict[tuple[int, int], Pair]:
+    """Every (advisor, village) with an agreement in force during the period, and the months it counts for."""
+    agreements = (
+        Agreement.objects.overlapping(period.start_date, period.end_date)
+        .filter(village__township__bureau_id=period.bureau_id)
+        .only("pk", "advisor_id", "village_id", "start_date", "end_date", "annual_subsidy", "status")
+        .order_by("start_date", "pk")
+    )
+    pairs: dict[tuple[int, int], Pair] = {}
+    for agreement in agreements:
+        key = (agreement.advisor_id, agreement.village_id)
+        pair = pairs.setdefault(key, Pair(*key, agreement=agreement))
+        pair.agreement = agreement
+        for month in months_of(period.start_date, period.end_date):
+            if (
+                agreement.start_date <= month.replace(day=15) <= agreement.end_date
+                and month not in pair.months
+            ):
+                pair.months.append(month)
+    return pairs
+
+
+@dataclass
+class PeriodIndicators:
+    pairs: dict[tuple[int, int], dict]  # (advisor, village) -> ReviewVillage.indicators
+    advisor_findings: dict[int, int]  # open inspection findings that name an advisor but no village
+
+
+def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
+    """The indicators of every (advisor, village) of the period, as stored in ReviewVillage.indicators."""
+    bureau = period.bureau
+    pairs = pairs_of(period)
+    in_period = {"service_date__gte": period.start_date, "service_date__lte": period.end_date}
+    logs = WorkLog.objects.counted().filter(village__township__bureau_id=bureau.pk, **in_period)
+
+    monthly = defaultdict(dict)
+    for row in (
+        logs.annotate(month=TruncMonth("service_date"))
+        .values("advisor_id", "village_id", "month")
+        .annotate(
+            onsite=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
+            hours=Sum("hours"),
+            total=Count("pk"),
+            confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+            verified=Count("pk", filter=Q(status=WorkLog.Status.VERIFIED)),
+        )
+        .order_by()
+    ):
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        monthly[(row["advisor_id"], row["village_id"])][month] = row
+
+    lectures = defaultdict(lambda: defaultdict(int))
+    for row in (
+        Lecture.objects.filter(worklog__in=logs)
+        .annotate(month=TruncMonth("worklog__service_date"))
+        .values("worklog__advisor_id", "worklog__village_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        lectures[(row["worklog__advisor_id"], row["worklog__village_id"])][quarter_start(month)] += row["n"]
+
+    on_time = defaultdict(set)
+    for row in LedgerSubmission.objects.filter(
+        village__township__bureau_id=bureau.pk,
+        submitted_at__isnull=False,
+        is_late=False,
+        year__gte=period.start_date.year,
+        year__lte=period.end_date.year,
+    ).values("advisor_id", "village_id", "year", "month"):
+        on_time[(row["advisor_id"], row["village_id"])].add(date(row["year"], row["month"], 1))
+
+    by_type = defaultdict(dict)
+    type_names = dict(ServiceType.objects.values_list("code", "name"))
+    for row in (
+        WorkLog.service_types.through.objects.filter(worklog__in=logs)
+        .values("worklog__advisor_id", "worklog__village_id", "servicetype__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_type[(row["worklog__advisor_id"], row["worklog__village_id"])][row["servicetype__code"]] = row["n"]
+
+    incidents = {
+        (row["advisor_id"], row["village_id"]): row["n"]
+        for row in Incident.objects.filter(
+            village__township__bureau_id=bureau.pk,
+            reported_at__date__gte=period.start_date,
+            reported_at__date__lte=period.end_date,
+        )
+        .values("advisor_id", "village_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+
+    visits = defaultdict(list)
+    for row in ReturnVisit.objects.filter(
+        village__township__bureau_id=bureau.pk,
+        visited_on__gte=period.start_date,
+        visited_on__lte=period.end_date,
+    ).values("advisor_id", "village_id", "satisfaction"):
+        visits[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
+
+    # A finding about a village counts for the advisor serving it; one naming the advisor only, for the advisor.
+    findings = defaultdict(int)
+    advisor_findings = defaultdict(int)
+    for inspection in Inspection.objects.filter(
+        township__bureau_id=bureau.pk, inspected_on__gte=period.start_date, inspected_on__lte=period.end_date
+    ).only("village_id", "advisor_id", "findings", "resolved_on"):
+        if not inspection.is_open_on(period.end_date):
+            continue
+        if inspection.village_id:
+            findings[inspection.village_id] += 1
+        elif inspection.advisor_id:
+            advisor_findings[inspection.advisor_id] += 1
+
+    villages_with_group = set(
+        Village.objects.filter(
+            township__bureau_id=bureau.pk, wechat_group_set_up_on__lte=period.end_date
+        ).values_list("pk", flat=True)
+    )
+
+    hours_per_month = bureau.service_hours_period == ServicePeriod.MONTH
+    result = {}
+    for key, pair in pairs.items():
+        months = sorted(pair.months)
+        per_month = monthly.get(key, {})
+        quarters = sorted({quarter_start(m) for m in months})
+        visit_months = [
+            m for m in months if per_month.get(m, {}).get("onsite", 0) >= bureau.onsite_visits_per_month
+        ]
+        hours = sum((per_month[m]["hours"] or Decimal(0) for m in per_month), Decimal(0))
+        required_hours = bureau.service_hours_required * (len(months) if hours_per_month else len(quarters))
+        lecture_quarters = [
+            q for q in quarters if lectures.get(key, {}).get(q, 0) >= bureau.lectures_per_quarter
+        ]
+        ledgers = [m for m in months if m in on_time.get(key, set())]
+        total = sum(row["total"] for row in per_month.values())
+        confirmed = sum(row["confirmed"] for row in per_month.values())
+        verified = sum(row["verified"] for row in per_month.values())
+        satisfaction = visits.get(key, [])
+        result[key] = {
+            "agreement_id": pair.agreement.pk,
+            "months": [m.isoformat() for m in months],
+            "onsite_months": {
+                "value": len(visit_months),
+                "required": len(months),
+                "share": _ratio(len(visit_months), len(months)),
+                "missing": [m.isoformat() for m in months if m not in visit_months],
+            },
+            "service_hours": {
+                "value": str(hours.quantize(Decimal("0.01"))),
+                "required": required_hours,
+                "share": _ratio(hours, required_hours),
+            },
+            "lectures": {
+                "value": len(lecture_quarters),
+                "required": len(quarters),
+                "share": _ratio(len(lecture_quarters), len(quarters)),
+                "missing": [q.isoformat() for q in quarters if q not in lecture_quarters],
+            },
+            "ledgers_on_time": {
+                "value": len(ledgers),
+                "required": len(months),
+                "share": _ratio(len(ledgers), len(months)),
+                "missing": [m.isoformat() for m in months if m not in ledgers],
+            },
+            "logs_confirmed": {
+                "value": confirmed,
+                "required": total,
+                "share": _ratio(confirmed, total) or "0",
+            },
+            "logs_verified": {"value": verified, "required": total, "share": _ratio(verified, total) or "0"},
+            "wechat_group": {
+                "value": pair.village_id in villages_with_group,
+                "required": True,
+                "share": "1" if pair.village_id in villages_with_group else "0",
+            },
+            "return_visits": {
+                "value": len(satisfaction),
+                "counts": {choice: satisfaction.count(choice) for choice in Satisfaction.values},
+                "share": (
+                    str(
+                        (sum(SATISFACTION_SHARE[s] for s in satisfaction) / len(satisfaction)).quantize(
+                            THREE_PLACES, ROUND_HALF_UP
+                        )
+                    )
+                    if satisfaction
+                    else None
+                ),
+            },
+            "logs": total,
+            "services_by_type": {
+                code: {"name": type_names.get(code, code), "count": n}
+                for code, n in by_type.get(key, {}).items()
+            },
+            "incidents": incidents.get(key, 0),
+            "open_findings": findings.get(pair.village_id, 0),
+        }
+    return PeriodIndicators(result, dict(advisor_findings))
