@@ -11,8 +11,10 @@ from advisors.models import Advisor, Agreement
 from ledger.models import WorkLog
 from villages.models import Township, Village
 
+from . import cache as page_cache
+
 MAX_QUERY_LENGTH = 50
-INDEX_CACHE_KEY = "publicity:search-index:v1"
+INDEX_CACHE_KEY = "publicity:search-index:{version}"
 INDEX_TIMEOUT = 10 * 60
 
 # What a village's legal advisor does for residents (seed 001 二(二); the service types of ledger/0002).
@@ -66,7 +68,8 @@ class IndexEntry:
 
 def search_index() -> list[IndexEntry]:
     """Names and their pinyin initials of every village, township and advisor, cached (a few thousand rows)."""
-    index = cache.get(INDEX_CACHE_KEY)
+    key = INDEX_CACHE_KEY.format(version=page_cache.version())
+    index = cache.get(key)
     if index is None:
         index = [
             *(
@@ -82,7 +85,7 @@ def search_index() -> list[IndexEntry]:
                 for pk, name in Advisor.objects.values_list("pk", "name")
             ),
         ]
-        cache.set(INDEX_CACHE_KEY, index, INDEX_TIMEOUT)
+        cache.set(key, index, INDEX_TIMEOUT)
     return index
 
 

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from ledger.models import ServiceType
@@ -12,26 +11,6 @@ from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory, Wo
 pytestmark = pytest.mark.django_db
 
 MAX_PAGE_BYTES = 100 * 1024
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_index():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def public_map(
-    today, township, village, second_village, vacant_village, advisor, agreement, second_agreement
-):
-    township.office_phone = "0371-5551234"
-    township.save()
-    advisor.work_phone = "0371-66668888"
-    advisor.mobile = "13912345678"
-    advisor.licence_number = "14101201510999999"
-    advisor.save()
-    return advisor
 
 
 def public_pages(advisor, village, vacant_village):
