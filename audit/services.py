@@ -32,6 +32,7 @@ EXPORT = "export"
 DOWNLOAD = "download"
 PHONE_REVEALED = "phone_revealed"
 PURGE = "purge"
+BULK_CHANGE = "bulk_change"  # a job's set-based write to an audited model (the per-row signals do not fire)
 
 # Results
 SUCCESS = "success"
@@ -115,6 +116,12 @@ def audit_event(
         entry.object_id = obj.pk if isinstance(obj.pk, int) else None
         entry.object_repr = smart_str(obj)[:1000]
     entry.save()
+
+
+def audit_bulk_change(model, *, detail: str, data: dict) -> None:
+    """Record a set-based write (bulk_create, QuerySet.update) that auditlog's signals miss: which model, what
+    changed and which rows (the filter, and the counts)."""
+    audit_event(BULK_CHANGE, detail=detail, data={"model": model._meta.label, **data})
 
 
 def retention_days() -> int:

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from audit.services import audit_bulk_change
 from ledger.models import LedgerSubmission, TownshipLedger
 from notifications.services import Message, notify_many
 from villages.models import Township
@@ -131,7 +132,7 @@ def mark_ledgers_overdue(*, on: date, bureau_ids: Collection[int] | None = None)
 def ledger_overdue_mark(*, year: int, month: int, bureau_ids: list[int], deadline, rows: list[dict]) -> None:
     """Mark the month's ledgers late: a row for each missing one, `is_late` on each not submitted by `deadline`.
     A late ledger stays marked late when it is submitted afterwards."""
-    LedgerSubmission.objects.bulk_create(
+    created = LedgerSubmission.objects.bulk_create(
         [
             LedgerSubmission(
                 advisor_id=row["advisor_id"],
@@ -144,13 +145,25 @@ def ledger_overdue_mark(*, year: int, month: int, bureau_ids: list[int], deadlin
         ],
         ignore_conflicts=True,
     )
-    LedgerSubmission.objects.filter(
+    marked = LedgerSubmission.objects.filter(
         Q(submitted_at__isnull=True) | Q(submitted_at__gte=deadline),
         year=year,
         month=month,
         village__township__bureau_id__in=bureau_ids,
         is_late=False,
     ).update(is_late=True)
+    audit_bulk_change(
+        LedgerSubmission,
+        detail=f"{year}年{month}月台账逾期标记",
+        data={
+            "year": year,
+            "month": month,
+            "bureaus": sorted(bureau_ids),
+            "is_late": True,
+            "rows_missing": len(created),
+            "rows_marked": marked,
+        },
+    )
 
 
 def ledger_overdue_resolve(*, advisor_id: int, village_id: int, year: int, month: int, at) -> int:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from audit.services import audit_bulk_change
 from ledger.models import ServiceMode, TownshipLedger, WorkLog
 from notifications.services import Message, notify_many
 from villages.models import ServicePeriod, Township
@@ -54,20 +55,33 @@ def month_end(*, on: date, bureau_ids: Collection[int] | None = None) -> dict:
             "pk", "name", "bureau_id"
         )
     )
-    TownshipLedger.objects.bulk_create(
+    created = TownshipLedger.objects.bulk_create(
         [
             TownshipLedger(township_id=t["pk"], year=on.year, month=on.month, is_late=True)
             for t in late_townships
         ],
         ignore_conflicts=True,
     )
-    TownshipLedger.objects.filter(
+    marked = TownshipLedger.objects.filter(
         Q(forwarded_at__isnull=True) | Q(forwarded_at__gte=deadline),
         year=on.year,
         month=on.month,
         township__bureau_id__in=list(bureaus),
         is_late=False,
     ).update(is_late=True)
+    audit_bulk_change(
+        TownshipLedger,
+        detail=f"{period} 乡镇台账逾期标记",
+        data={
+            "year": on.year,
+            "month": on.month,
+            "bureaus": sorted(bureaus),
+            "is_late": True,
+            "late_townships": [t["pk"] for t in late_townships],
+            "rows_missing": len(created),
+            "rows_marked": marked,
+        },
+    )
     flags = [
         Flag(
             kind=Flag.Kind.TOWNSHIP_LEDGER_NOT_FORWARDED,

@@ -367,3 +367,23 @@ def test_a_late_ledger_submitted_after_all_resolves_its_flag_and_stays_late(dist
     assert not Flag.objects.open().filter(village=d.second_village).exists()
     assert Flag.objects.open().count() == 2
     assert LedgerSubmission.objects.get(village=d.second_village).is_late
+
+
+# --- the jobs' set-based writes are in the audit trail (auditlog's per-row signals do not see them) ---
+
+
+def test_bulk_marking_late_is_recorded_in_the_audit_trail(district):
+    from audit.models import AuditEntry
+
+    services.mark_ledgers_overdue(on=date(2026, 3, 25))
+    services.month_end(on=date(2026, 4, 30))
+
+    entries = AuditEntry.objects.filter(event="bulk_change").order_by("pk")
+    assert [e.additional_data["model"] for e in entries] == [
+        "ledger.LedgerSubmission",
+        "ledger.TownshipLedger",
+    ]
+    ledgers = entries[0].additional_data
+    assert (ledgers["year"], ledgers["month"], ledgers["is_late"]) == (2026, 3, True)
+    assert ledgers["rows_marked"] + ledgers["rows_missing"] >= 2
+    assert district.township.pk in entries[1].additional_data["late_townships"]
