@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
+from audit.services import audit_bulk_change
 from villages.models import Bureau
 
 from .indicators import compute_indicators
@@ -118,6 +119,17 @@ def review_period_compute(*, period: ReviewPeriod, by=None, opening: bool = Fals
         review.computed_at = now
     Review.objects.bulk_update(
         list(open_reviews.values()), ["score", "breakdown", "proposed_tier", "computed_at"], batch_size=1000
+    )
+    audit_bulk_change(
+        Review,
+        detail=f"{period.label} 计算考核指标",
+        data={
+            "period": period.pk,
+            "reviews_created": len(new_reviews),
+            "reviews_computed": len(open_reviews),
+            "villages_created": len(to_create),
+            "villages_updated": len(to_update),
+        },
     )
     action = ReviewEvent.Action.OPENED if opening else ReviewEvent.Action.COMPUTED
     ReviewEvent.objects.bulk_create(
@@ -408,9 +420,11 @@ def _tier(value: str) -> str:
 def review_add_deduction(
     *, review: Review, by, agreement: Agreement, amount: Decimal, reason: str
 ) -> PayoutDeduction:
-    review = _locked(review)
-    _require(may_decide(review, by))
-    if not review.villages.filter(agreement=agreement).exists() and agreement.advisor_id != review.advisor_id:
+    """A deduction from one agreement's payout: by bureau staff while the review is open; once it is final (a
+    deduction found when paying), by a bureau admin only, recorded as a change after the lock."""
+    review = Review.objects.select_for_update().select_related("period__bureau").get(pk=review.pk)
+    _require(may_change_final(review, by) if review.is_final else may_decide(review, by))
+    if agreement.advisor_id != review.advisor_id:
         raise ValidationError(_("该协议不属于本次考核的法律顾问。"))
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("扣减金额须大于0。")})
@@ -421,13 +435,8 @@ def review_add_deduction(
         reason=_required_text(reason, _("请写明扣减原因。")),
         created_by=by,
     )
-    _record(
-        review,
-        ReviewEvent.Action.DEDUCTED,
-        by,
-        reason,
-        {"agreement": agreement.pk, "amount": str(deduction.amount)},
-    )
+    action = ReviewEvent.Action.CHANGED_AFTER_FINAL if review.is_final else ReviewEvent.Action.DEDUCTED
+    _record(review, action, by, reason, {"agreement": agreement.pk, "deduction": str(deduction.amount)})
     return deduction
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -178,17 +179,23 @@ def test_a_deduction_without_a_reason_is_refused_and_keeps_what_was_typed(half_y
     assert not review.deductions.exists()
 
 
-def test_a_deduction_is_refused_once_the_review_is_final(decided):
+def test_after_the_lock_only_a_bureau_admin_adds_a_deduction_and_it_is_recorded(decided):
     review = _review(decided, "赵优秀")
+    agreement = decided.advisors["赵优秀"].agreements.get()
 
-    with pytest.raises(Exception, match="锁定"):
+    with pytest.raises(PermissionDenied):
         services.review_add_deduction(
             review=review,
             by=decided.bureau_staff_user,
-            agreement=decided.advisors["赵优秀"].agreements.get(),
+            agreement=agreement,
             amount=Decimal("10"),
             reason="迟报",
         )
+    services.review_add_deduction(
+        review=review, by=decided.bureau_admin_user, agreement=agreement, amount=Decimal("10"), reason="迟报"
+    )
+    event = review.events.order_by("pk").last()
+    assert (event.action, event.note, event.changes["deduction"]) == ("changed", "迟报", "10.00")
 
 
 @pytest.mark.parametrize(
