@@ -1,0 +1,67 @@
+"""The "考核" card of each role's home page: what in the open reviews waits for this person.
+
+A fixed number of queries whatever the number of reviews (the home pages' query counts are tested).
+"""
+
+from django import template
+from django.db.models import Count, Q
+
+from accounts.models import Role, profile_of
+
+from ..models import Review, ReviewPeriod
+from ..selectors import periods_visible_to, review_villages_visible_to, reviews_visible_to
+
+register = template.Library()
+
+# Rows of the liaison's villages to rate shown on their home page.
+HOME_ROWS = 10
+
+
+def _open_periods(user):
+    visible = reviews_visible_to(user)
+    open_review = Q(reviews__in=visible, reviews__status=Review.Status.OPEN)
+    return list(
+        periods_visible_to(user)
+        .filter(status=ReviewPeriod.Status.OPEN)
+        .annotate(
+            open_reviews=Count("reviews", filter=open_review, distinct=True),
+            office_missing=Count("reviews", filter=open_review & Q(reviews__office_rating=""), distinct=True),
+            objections=Count(
+                "reviews",
+                filter=open_review
+                & Q(
+                    reviews__advisor_response=Review.AdvisorResponse.OBJECTED,
+                    reviews__objection_answered_at__isnull=True,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("-end_date", "pk")
+    )
+
+
+@register.inclusion_tag("assessment/_home_card.html", takes_context=True)
+def review_card(context) -> dict:
+    user = context["request"].user
+    profile = profile_of(user)
+    role = profile.role if profile else None
+    card = {"role": role}
+    if role == Role.ADVISOR:
+        card["reviews"] = list(
+            reviews_visible_to(user)
+            .filter(status=Review.Status.OPEN)
+            .select_related("period")
+            .order_by("-period__end_date")
+        )
+    elif role == Role.LIAISON:
+        rows = list(
+            review_villages_visible_to(user)
+            .filter(review__status=Review.Status.OPEN, village_rating="")
+            .select_related("village", "review__period", "review__advisor")
+            .order_by("-review__period__end_date", "village__code")[: HOME_ROWS + 1]
+        )
+        card["rows"], card["more_rows"] = rows[:HOME_ROWS], len(rows) > HOME_ROWS
+    elif profile is not None and profile.is_staff_role:
+        card["periods"] = _open_periods(user)
+        card["is_bureau"] = profile.is_bureau
+    return card
