@@ -4,20 +4,93 @@ Each ModelAdmin (and inline) names the scoping function of its model in `scope`;
 queryset with it, and limits every foreign-key choice to the scope of the related model's admin.
 """
 
+import hashlib
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from villages.models import Bureau
 
 from .models import profile_of
 
+# --- reliability (issue 9): admin change forms carry a version; a save over someone else's change is refused ---
 
-class ScopedAdminMixin:
+VERSION_FIELD = "record_version"
+STALE_MESSAGE = gettext_lazy("记录已被他人修改，请核对后重新提交。")
+
+
+def record_version(instance: models.Model, field_names) -> str:
+    """A fingerprint of the row's stored values of the form's fields: any change by someone else changes it."""
+    values = [
+        (field.attname, field.value_to_string(instance))
+        for field in instance._meta.concrete_fields
+        if field.name in field_names
+    ]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
+def versioned_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """`base` with a hidden version: the row's fingerprint when the form was shown, checked against the row
+    (locked until the save commits) when the form comes back. A stale form gets STALE_MESSAGE, keeps its input, and
+    carries the current version, so saving again after checking goes through."""
+
+    class VersionedForm(base):
+        record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None:
+                self.fields[VERSION_FIELD].initial = record_version(self.instance, self.fields)
+
+        def clean(self):
+            cleaned_data = super().clean()
+            sent = self.cleaned_data.get(VERSION_FIELD)
+            if self.instance.pk is not None and sent:  # an old page without the field is not checked
+                model = type(self.instance)
+                stored = model._base_manager.select_for_update().get(pk=self.instance.pk)
+                current = record_version(stored, self.fields)
+                if sent != current:
+                    self.data = self.data.copy()
+                    self.data[self.add_prefix(VERSION_FIELD)] = current
+                    raise ValidationError(STALE_MESSAGE, code="stale")
+            return cleaned_data
+
+    VersionedForm.__name__ = f"Versioned{base.__name__}"
+    return VersionedForm
+
+
+class VersionedAdminMixin:
+    """Every change form of a ModelAdmin carries a version (see `versioned_form`); add forms and read-only admins
+    do not need one. Part of ScopedAdminMixin, so every business model's admin has it."""
+
+    def _versioned(self, request, obj) -> bool:
+        return (
+            isinstance(self, admin.ModelAdmin)
+            and obj is not None
+            and self.has_change_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._versioned(request, obj):
+            kwargs["form"] = versioned_form(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._versioned(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
+
+class ScopedAdminMixin(VersionedAdminMixin):
     """Put before ModelAdmin / InlineModelAdmin; set `scope` to a function of the user returning a queryset."""
 
     scope: Callable[..., QuerySet] | None = None

@@ -17,3 +17,6 @@ class AccountsConfig(AppConfig):
         # After every app's migrations, not just this one's: the bureau admin's group needs the permissions of apps
         # migrated after accounts. The sync is idempotent and cheap.
         post_migrate.connect(_sync_groups, dispatch_uid="accounts.sync_role_groups")
+        from . import signals
+
+        signals.connect()

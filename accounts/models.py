@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,3 +85,65 @@ def profile_of(user) -> Profile | None:
         return user.profile
     except Profile.DoesNotExist:
         return None
+
+
+class PasswordState(models.Model):
+    """When the user last set their own password, and whether they must set one before doing anything else.
+
+    A password an admin sets (a new account, a reset) is temporary: `must_change` until the user sets their own.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_state",
+    )
+    changed_at = models.DateTimeField(_("密码设置时间"))
+    must_change = models.BooleanField(_("须修改密码"), default=False)
+
+    class Meta:
+        verbose_name = _("密码状态")
+        verbose_name_plural = _("密码状态")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def change_reason(self, *, now, max_age_days: int | None) -> str:
+        """Why the user must change their password now: "must_change", "expired", or "" when they need not."""
+        if self.must_change:
+            return "must_change"
+        if max_age_days and (now - self.changed_at).days >= max_age_days:
+            return "expired"
+        return ""
+
+
+class UserSession(models.Model):
+    """A session a user logged in with, so that deactivating the user can end them all on the server."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="login_sessions",
+    )
+    session_key = models.CharField(_("会话"), max_length=40)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginLock(AccessAttempt):
+    """django-axes' record of a username's failed logins in a row, under a Chinese name in the admin (axes ships no
+    Chinese): five lock the account for 30 minutes; removing the record lifts the lock."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")

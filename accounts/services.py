@@ -7,6 +7,7 @@ from django.db import transaction
 from villages.models import Bureau, Township
 
 from .models import Profile, Role
+from .security import password_set_by_admin
 
 # Apps whose records the bureau admin manages in the admin site.
 BUREAU_ADMIN_APPS = (
@@ -63,7 +64,12 @@ def user_create_with_role(
     bureau: Bureau,
     township: Township | None = None,
     full_name: str = "",
+    password_is_temporary: bool = True,
 ):
+    """A new account with its role. The password is the admin's, so by default the user must change it at their
+    first login (accounts.security); test and demo accounts pass password_is_temporary=False."""
     user = get_user_model().objects.create_user(username=username, password=password)
     user_assign_role(user=user, role=role, bureau=bureau, township=township, full_name=full_name)
+    if password and password_is_temporary:
+        password_set_by_admin(user=user)
     return user
