@@ -357,7 +357,11 @@ class Incident(models.Model):
         ordering = ["-reported_at"]
 
     def __str__(self) -> str:
-        return f"{self.village} {self.reported_at:%Y-%m-%d}"
+        # Also called (by the audit trail) on an instance just created from strings, before any reload.
+        reported = self.reported_at
+        if isinstance(reported, datetime):
+            reported = timezone.localtime(reported).date() if timezone.is_aware(reported) else reported.date()
+        return f"{self.village} {str(reported)[:10]}"
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:incident_detail", args=[self.pk])
