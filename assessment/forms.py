@@ -51,7 +51,7 @@ class SelfAssessForm(forms.Form):
     self_rating = forms.ChoiceField(
         label=_("自评等次"),
         choices=Tier.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("请选择自评等次。")},
     )
 
@@ -68,7 +68,7 @@ class VillageRatingForm(forms.Form):
     village_rating = forms.ChoiceField(
         label=_("村(居)评价"),
         choices=Rating.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("请选择村(居)评价等次。")},
     )
     village_comment = _text(_("村(居)意见"), required=False, rows=3)
@@ -78,7 +78,7 @@ class OfficeRatingForm(forms.Form):
     office_rating = forms.ChoiceField(
         label=_("司法所评价"),
         choices=Rating.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("请选择司法所评价等次。")},
     )
     office_comment = _text(_("司法所意见"), required_message=_("请填写司法所意见。"), rows=3)
@@ -92,7 +92,7 @@ class FinalizeForm(forms.Form):
     final_tier = forms.ChoiceField(
         label=_("最终等次"),
         choices=Tier.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("请选择最终等次。")},
     )
     override_reason = _text(_("调整等次理由"), required=False, rows=3)
@@ -112,7 +112,7 @@ class ChangeFinalForm(forms.Form):
     final_tier = forms.ChoiceField(
         label=_("修改后的等次"),
         choices=Tier.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("请选择最终等次。")},
     )
     reason = _text(_("修改理由"), required_message=_("定等后修改须写明理由。"), rows=3)

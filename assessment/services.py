@@ -57,7 +57,10 @@ def review_period_open(
     """Open the period (again: idempotent) with a review for every advisor who served in it, and compute them all."""
     start, end = period_bounds(kind, year)
     if end >= (today or timezone.localdate()):
-        raise ValidationError(_("考核期尚未结束，不能开启考核（考核期至%(end)s）。") % {"end": end})
+        raise ValidationError(
+            _("考核期尚未结束，不能开启考核（考核期至%(end)s）。")
+            % {"end": f"{end.year}年{end.month}月{end.day}日"}
+        )
     period, created = ReviewPeriod.objects.select_for_update().get_or_create(
         bureau=bureau,
         kind=kind,

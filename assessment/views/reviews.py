@@ -29,7 +29,7 @@ from ..forms import (
     SelfAssessForm,
     VillageRatingForm,
 )
-from ..models import Review, ReviewVillage, Satisfaction
+from ..models import Rating, Review, ReviewEvent, ReviewVillage, Satisfaction, Tier
 from ..scoring import INDICATORS
 from ..selectors import get_review_for_user, review_villages_visible_to, reviews_visible_to
 
@@ -161,6 +161,42 @@ def breakdown_rows(review: Review) -> list[dict]:
     return rows
 
 
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+def event_detail(event: ReviewEvent) -> str:
+    """What the event changed, in words (the village and its rating, the tiers), beside its note."""
+    changes = event.changes or {}
+    action = ReviewEvent.Action
+    if event.action == action.VILLAGE_RATED:
+        return f"{changes.get('village', '')} {_label(Rating, changes.get('rating'))}"
+    if event.action == action.OFFICE_RATED:
+        return _label(Rating, changes.get("rating"))
+    if event.action == action.SELF_ASSESSED:
+        return _label(Tier, changes.get("self_rating"))
+    if event.action == action.FINALIZED:
+        return _("最终等次 %(final)s（建议等次 %(proposed)s）") % {
+            "final": _label(Tier, changes.get("final_tier")),
+            "proposed": _label(Tier, changes.get("proposed_tier")) or "—",
+        }
+    if event.action == action.CHANGED_AFTER_FINAL and "before" in changes:
+        return f"{_label(Tier, changes['before'].get('final_tier'))} → {_label(Tier, changes['after'].get('final_tier'))}"
+    return ""
+
+
+# Where each action's form is on the page: a message at the top points to it when it comes back with an error.
+SECTIONS = {
+    "self_assess": "advisor-actions",
+    "confirm": "advisor-actions",
+    "object": "advisor-actions",
+    "office_rate": "office-actions",
+    "answer": "office-actions",
+    "finalize": "finalize",
+    "change": "change",
+}
+
+
 def _available_forms(review: Review, user) -> dict:
     """The forms of whoever may act on the review now (the services decide again when they are sent)."""
     forms = {}
@@ -205,9 +241,13 @@ def _review_page(request, review: Review, bound: tuple[str, object] | None = Non
         "breakdown": breakdown_rows(review),
         "advisor_findings": advisor_findings,
         "rule": services.scoring_rule_for(review.period.bureau),
-        "events": review.events.select_related("by__profile"),
+        "events": [
+            {"event": event, "detail": event_detail(event)}
+            for event in review.events.select_related("by__profile")
+        ],
         "forms": forms,
         "is_advisor": services.is_reviewed_advisor(review, user),
+        "error_section": SECTIONS[bound[0]] if bound is not None and bound[1].errors else None,
     }
     return render(request, "assessment/review_detail.html", context)
 

@@ -63,6 +63,7 @@ class DeductionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("扣减原因"), max_length=200)
 
     def __init__(self, *args, lines, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.lines = {
             f"{line.review.pk}-{line.agreement.pk}": line for line in lines if not line.review.is_final
