@@ -5,8 +5,10 @@ is read once, grouped by (advisor, village), so opening a province's review cost
 county's.
 
 A month of the period counts for a village when the advisor's agreement for it was in force on the month's 15th
-(an agreement that starts on the 20th is not asked for a visit that month); a quarter counts when one of its months
-does. Only logs that count (submitted, confirmed or verified) are counted.
+(an agreement that starts on the 20th is not asked for a visit that month) and the bureau had started to keep its
+records in the system by then (`Bureau.records_start_on`: months before it were kept on paper and are not judged
+here); a quarter counts when one of its months does. An advisor and village with no month that counts are not
+reviewed in the period. Only logs that count (submitted, confirmed or verified) are counted.
 """
 
 from collections import defaultdict
@@ -69,18 +71,20 @@ def pairs_of(period: ReviewPeriod) -> dict[tuple[int, int], Pair]:
         .only("pk", "advisor_id", "village_id", "start_date", "end_date", "annual_subsidy", "status")
         .order_by("start_date", "pk")
     )
+    records_start = period.bureau.records_start_on or date.min
+    months = [m for m in months_of(period.start_date, period.end_date) if records_start <= m.replace(day=15)]
     pairs: dict[tuple[int, int], Pair] = {}
     for agreement in agreements:
         key = (agreement.advisor_id, agreement.village_id)
         pair = pairs.setdefault(key, Pair(*key, agreement=agreement))
         pair.agreement = agreement
-        for month in months_of(period.start_date, period.end_date):
+        for month in months:
             if (
                 agreement.start_date <= month.replace(day=15) <= agreement.end_date
                 and month not in pair.months
             ):
                 pair.months.append(month)
-    return pairs
+    return {key: pair for key, pair in pairs.items() if pair.months}
 
 
 @dataclass

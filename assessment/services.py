@@ -260,8 +260,8 @@ def review_village_rate(*, row: ReviewVillage, by, rating: str, comment: str = "
     _require(may_rate_village(row, by))
     if rating not in Rating.values:
         raise ValidationError({"village_rating": _("请选择村(居)评价等次。")})
-    if rating == Rating.FAIL:
-        _required_text(comment, _("评价为不合格时请写明理由。"))
+    if rating == Rating.FAIL and not (comment or "").strip():
+        raise ValidationError({"village_comment": _("评价为不合格时请写明理由。")})
     row.village_rating, row.village_comment = rating, comment.strip()
     row.village_rated_at, row.village_rated_by = timezone.now(), by
     row.save(update_fields=["village_rating", "village_comment", "village_rated_at", "village_rated_by"])

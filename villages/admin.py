@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from advisors.models import Agreement
+from common.masking import mask_phone
+from common.uploads import SafeImageField
 
 from .models import Bureau, Township, Village
 from .selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
@@ -26,6 +29,7 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "lectures_per_quarter",
                     "ledger_due_day",
                     ("agreement_filing_month", "agreement_filing_day"),
+                    "records_start_on",
                 )
             },
         ),
@@ -76,14 +80,29 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "township",
         "current_advisor",
         "liaison_name",
-        "liaison_phone",
+        "masked_liaison_phone",
         "onsite_hours",
     )
     list_select_related = ("township", "liaison__profile")
     list_filter = (("township", ScopedRelatedFieldListFilter), "kind")
     search_fields = ("name", "code", "township__name", "liaison_phone")
+    # The public WeChat-group QR: checked by content, re-encoded as PNG (sharp for scanning) without metadata.
+    formfield_overrides = {
+        models.ImageField: {"form_class": SafeImageField, "image_format": "PNG", "max_side": 1200}
+    }
     autocomplete_fields = ("township", "liaison")
-    fields = ("township", "name", "kind", "code", "address", "liaison", "liaison_phone", "onsite_hours")
+    fields = (
+        "township",
+        "name",
+        "kind",
+        "code",
+        "address",
+        "liaison",
+        "liaison_phone",
+        "onsite_hours",
+        "wechat_group_set_up_on",
+        "wechat_group_qr",
+    )
 
     def get_queryset(self, request):
         current = Agreement.objects.current().filter(village=OuterRef("pk")).order_by("-start_date")
@@ -96,6 +115,10 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("现任法律顾问"), ordering="current_advisor_name", empty_value="—")
     def current_advisor(self, obj):
         return obj.current_advisor_name
+
+    @admin.display(description=_("联络员电话"), ordering="liaison_phone", empty_value="—")
+    def masked_liaison_phone(self, obj):
+        return mask_phone(obj.liaison_phone) or None  # PIPL: masked in lists (common/phones.py)
 
     @admin.display(description=_("村联络员"), ordering="liaison__username", empty_value="—")
     def liaison_name(self, obj):

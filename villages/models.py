@@ -40,6 +40,12 @@ class Bureau(models.Model):
     agreement_filing_day = models.PositiveSmallIntegerField(
         _("协议备案截止日"), default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
+    records_start_on = models.DateField(
+        _("系统启用日期"),
+        null=True,
+        blank=True,
+        help_text=_("此前的月份不计入考核指标（系统启用前的工作按原办法考核）。"),
+    )
     payout_percent_excellent = models.PositiveSmallIntegerField(_("优秀补贴发放比例(%)"), default=100)
     payout_percent_good = models.PositiveSmallIntegerField(_("良好补贴发放比例(%)"), default=100)
     payout_percent_pass = models.PositiveSmallIntegerField(_("合格补贴发放比例(%)"), default=70)

@@ -239,3 +239,20 @@ def test_computing_costs_the_same_queries_for_more_advisors(bureau, township):
         )
         WorkLogFactory(agreement=agreement, service_date=date(2025, 3, 3))
     assert open_and_count(2025) == few
+
+
+def test_months_before_the_bureau_kept_records_in_the_system_are_not_judged(bureau, township):
+    bureau.records_start_on = date(2026, 4, 1)
+    bureau.save()
+    advisor = AdvisorFactory(bureau=bureau)
+    agreement = AgreementFactory(advisor=advisor, village=VillageFactory(township=township))
+    paper_only = AgreementFactory(
+        advisor=AdvisorFactory(bureau=bureau),
+        village=VillageFactory(township=township),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 3, 31),
+    )
+    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    row = Review.objects.get(period=period, advisor=advisor).villages.get(village=agreement.village)
+    assert row.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
+    assert not Review.objects.filter(period=period, advisor=paper_only.advisor).exists()
