@@ -18,12 +18,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Role
+from accounts.security import password_set_by_user
 from accounts.services import user_assign_role
 from advisors.models import Advisor, Agreement, Firm
 from advisors.services import agreement_renew
@@ -31,9 +32,9 @@ from ledger.models import WorkLog
 from villages.models import Bureau, Township, Village
 
 from .activity import generate_activity
+from .reviews import seed_reviews
 
 BATCH_SIZE = 2000
-TOWNSHIPS_PER_COUNTY = 12
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,19 @@ class ScaleSpec:
     counties: tuple[str, ...]
     villages: int
     advisors: int
+    townships_per_county: int = 12
 
 
 SCALES: dict[str, ScaleSpec] = {
-    "district": ScaleSpec("平顶山市石龙区司法局", "410404", "平顶山市石龙区龙兴路88号", ("410404",), 200, 40),
+    "district": ScaleSpec(
+        "平顶山市石龙区司法局",
+        "410404",
+        "平顶山市石龙区龙兴路88号",
+        ("410404",),
+        250,
+        80,
+        townships_per_county=15,
+    ),
     "city": ScaleSpec(
         "平顶山市司法局",
         "410400",
@@ -146,16 +156,28 @@ class DemoDataError(Exception):
     pass
 
 
-def generate(*, scale: str, seed: int = 2026) -> Summary:
-    """Build the demo data set for `scale`, or, if a demo bureau exists already, only refresh the demo logins."""
+def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
+    """Build the demo data set for `scale`, or, if a demo bureau exists already, only refresh the demo logins.
+
+    `years` of activity end today: this year so far and the `years - 1` whole years before it.
+    """
+    if years < 1:
+        raise DemoDataError(_("年数至少为 1。"))
     with transaction.atomic():
         bureau = Bureau.objects.filter(code__in=DEMO_BUREAU_CODES).first()
         created = bureau is None
         if bureau is None:
-            bureau = _Generator(SCALES[scale], seed, timezone.localdate()).run()
+            bureau = _Generator(SCALES[scale], seed, timezone.localdate(), years=years).run()
         logins = ensure_demo_users(bureau)
         if created:
-            generate_activity(bureau, seed=seed, today=timezone.localdate())
+            # The activity starts on 1 January `years` ago: earlier agreements were kept on paper.
+            bureau.records_start_on = date(timezone.localdate().year - years + 1, 1, 1)
+            bureau.save(update_fields=["records_start_on"])
+            generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
+            seed_reviews(bureau, today=timezone.localdate(), seed=seed)
+    if created and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the planner expects nearly empty tables
+            cursor.execute("ANALYZE")
     return summarize(bureau, created=created, logins=logins)
 
 
@@ -191,6 +213,7 @@ def _demo_user(username: str) -> AbstractBaseUser:
     user.is_active = True
     user.is_superuser = False
     user.save()
+    password_set_by_user(user=user)  # the demo logins are never forced to change it (DESIGN.md "The demo")
     return user
 
 
@@ -281,11 +304,12 @@ def _apportion(total: int, weights: list[float]) -> list[int]:
 
 
 class _Generator:
-    def __init__(self, spec: ScaleSpec, seed: int, today: date) -> None:
+    def __init__(self, spec: ScaleSpec, seed: int, today: date, *, years: int = 1) -> None:
         self.spec = spec
         self.rng = random.Random(seed)
         self.today = today
         self.year = today.year
+        self.years = years
 
     # small helpers
 
@@ -383,7 +407,7 @@ class _Generator:
         for county in self.spec.counties:
             streets, rural = self.rng.randint(1, 3), self.rng.randint(1, 3)
             kinds = [Township.Kind.STREET] * streets + [Township.Kind.TOWN] * (
-                TOWNSHIPS_PER_COUNTY - streets - rural
+                self.spec.townships_per_county - streets - rural
             )
             kinds += [Township.Kind.TOWNSHIP] * rural
             serial = {Township.Kind.STREET: 1, Township.Kind.TOWN: 100, Township.Kind.TOWNSHIP: 200}
@@ -637,7 +661,9 @@ class _Generator:
                 )
                 agreement.status = Agreement.Status.ENDED
                 left.append(agreement)
-        Agreement.objects.bulk_create([*previous.values(), *left], batch_size=BATCH_SIZE)
+        Agreement.objects.bulk_create(
+            [*previous.values(), *left, *self._earlier_years(served, previous, left)], batch_size=BATCH_SIZE
+        )
 
         deadline = bureau.agreement_filing_deadline(year)
         current = [
@@ -659,3 +685,49 @@ class _Generator:
             agreement_renew(
                 agreement=agreement, start_date=date(year + 1, 1, 1), end_date=date(year + 1, 12, 31)
             )
+
+    def _earlier_years(
+        self, served: list[tuple[Advisor, Village]], previous: dict[int, Agreement], left: list[Agreement]
+    ) -> list[Agreement]:
+        """With `--years N`, agreements so that every village has its advisor on every day of the N years.
+
+        Last year: villages not renewed get their current advisor for the year, or for the rest of it after an
+        advisor who left. Earlier years: the advisor of the village's first agreement last year, for the whole year.
+        """
+        if self.years < 2:
+            return []
+        last = self.year - 1
+        ended = {agreement.village.pk: agreement for agreement in left}
+        rows = []
+        for i, (advisor, village) in enumerate(served):
+            if i in previous:
+                continue
+            gone = ended.get(village.pk)
+            rows.append(
+                Agreement(
+                    advisor=advisor,
+                    village=village,
+                    start_date=gone.ended_on + timedelta(days=1) if gone else date(last, 1, 1),
+                    end_date=date(last, 12, 31),
+                    annual_subsidy=Decimal("6000"),
+                    status=Agreement.Status.FILED,
+                    signed_on=gone.ended_on if gone else date(last - 1, 12, 15),
+                    filed_on=gone.ended_on + timedelta(days=5) if gone else date(last, 3, 1),
+                )
+            )
+        for year in range(self.year - self.years + 1, last):
+            for advisor, village in served:
+                gone = ended.get(village.pk)
+                rows.append(
+                    Agreement(
+                        advisor=gone.advisor if gone else advisor,
+                        village=village,
+                        start_date=date(year, 1, 1),
+                        end_date=date(year, 12, 31),
+                        annual_subsidy=Decimal("6000"),
+                        status=Agreement.Status.FILED,
+                        signed_on=date(year - 1, 12, 15),
+                        filed_on=date(year, 3, 1),
+                    )
+                )
+        return rows

@@ -49,8 +49,8 @@ def test_it_seeds_a_district_whose_demo_users_log_in_with_the_demo_password(clie
     output = seed()
 
     assert "已生成演示数据" in output
-    assert Township.objects.count() == 12
-    assert Village.objects.count() == 200
+    assert Township.objects.count() == 15
+    assert Village.objects.count() == 250
     for username, role in DEMO_USERS.items():
         user = get_user_model().objects.get(username=username)
         assert user.profile.role == role

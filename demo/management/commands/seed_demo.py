@@ -1,3 +1,5 @@
+from time import monotonic
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -11,26 +13,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--scale", choices=list(SCALES), default="district", help="数据规模")
+        parser.add_argument("--years", type=int, default=1, help="活动数据的年数：今年至今，加上之前的整年")
         parser.add_argument("--seed", type=int, default=2026, help="随机数种子")
         parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也生成")
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库中已有任何司法局时什么也不做（make run 使用）"
         )
 
-    def handle(self, *args, scale: str, seed: int, force: bool, if_empty: bool, **options) -> None:
+    def handle(
+        self, *args, scale: str, years: int, seed: int, force: bool, if_empty: bool, **options
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(_("当前为生产配置（DEBUG=False），拒绝生成演示数据；确需生成请加 --force。"))
         if if_empty and Bureau.objects.exists():
             self.stdout.write(_("数据库中已有数据，跳过生成演示数据。"))
             return
         try:
-            summary = generate(scale=scale, seed=seed)
+            started = monotonic()
+            summary = generate(scale=scale, seed=seed, years=years)
         except DemoDataError as error:
             raise CommandError(str(error)) from error
 
         if summary.created:
             self.stdout.write(
-                self.style.SUCCESS(_("已生成演示数据：%(bureau)s") % {"bureau": summary.bureau})
+                self.style.SUCCESS(
+                    _("已生成演示数据：%(bureau)s（用时 %(seconds).0f 秒）")
+                    % {"bureau": summary.bureau, "seconds": monotonic() - started}
+                )
             )
         else:
             self.stdout.write(
