@@ -31,6 +31,7 @@ test: $(VENV)/.installed-dev
 	@scripts/ensure-system-packages.sh fonts chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scripts/audit-dependencies.sh
 	$(VENV)/bin/pytest
 
 format: $(VENV)/.installed-dev

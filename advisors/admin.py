@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter, subquery_count
+from common import uploads
+from common.masking import mask_phone
+from common.uploads import SafeFileField, SafeImageField
 from villages.selectors import townships_visible_to
 
 from .models import Advisor, Agreement, Firm
@@ -78,7 +81,7 @@ class AdvisorAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "firm",
         "licence_number",
-        "mobile",
+        "masked_mobile",
         "work_phone",
         "current_village_count",
         "is_active",
@@ -87,6 +90,8 @@ class AdvisorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", ("firm", ScopedRelatedFieldListFilter), "is_active", ServedTownshipFilter)
     search_fields = ("name", "licence_number", "mobile", "work_phone", "firm__name")
     autocomplete_fields = ("firm", "user")
+    # The public photo: checked by content, at most UPLOAD_MAX_BYTES, re-encoded without EXIF (common/uploads.py).
+    formfield_overrides = {models.ImageField: {"form_class": SafeImageField, "max_side": 1200}}
     fieldsets = (
         (None, {"fields": ("bureau", "name", "kind", "firm", "licence_number", "is_active")}),
         (_("联系方式"), {"fields": ("mobile", "work_phone", "user")}),
@@ -101,8 +106,16 @@ class AdvisorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def current_village_count(self, obj):
         return obj.current_village_count
 
+    @admin.display(description=_("手机号"), ordering="mobile")
+    def masked_mobile(self, obj):
+        # PIPL: masked in lists (common/phones.py); the public work phone is not.
+        return mask_phone(obj.mobile)
+
 
 class AgreementAdminForm(forms.ModelForm):
+    # A scanned contract: PDF or a photo of it, checked by content (common/uploads.py); stored privately.
+    contract_scan = SafeFileField(label=_("协议扫描件"), required=False, kinds=(uploads.PDF, uploads.IMAGE))
+
     class Meta:
         model = Agreement
         fields = (

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from common.locking import lock
 from villages.models import Village
 
 from .models import Advisor, Agreement
@@ -63,18 +64,21 @@ def agreement_create(
 @transaction.atomic
 def agreement_sign(*, agreement: Agreement, on: date) -> Agreement:
     lock_advisor_and_village(agreement.advisor, agreement.village)
+    lock(agreement)
     agreement.sign(on=on)
     return _save(agreement)
 
 
 @transaction.atomic
 def agreement_file(*, agreement: Agreement, on: date) -> Agreement:
+    lock(agreement)
     agreement.file(on=on)
     return _save(agreement)
 
 
 @transaction.atomic
 def agreement_end(*, agreement: Agreement, on: date, reason: str) -> Agreement:
+    lock(agreement)
     agreement.end(on=on, reason=reason)
     return _save(agreement)
 
@@ -83,7 +87,10 @@ def agreement_end(*, agreement: Agreement, on: date, reason: str) -> Agreement:
 def agreement_renew(
     *, agreement: Agreement, start_date: date, end_date: date, annual_subsidy: Decimal | None = None
 ) -> Agreement:
-    """续聘: a new draft agreement for the same advisor and village, linked to the one it renews."""
+    """续聘: a new draft agreement for the same advisor and village, linked to the one it renews (once)."""
+    lock(agreement)
+    if agreement.renewals.exists():
+        raise ValidationError(_("该协议已续聘，不能重复续聘。"))
     if start_date <= agreement.end_date:
         raise ValidationError(
             {"start_date": _("续聘协议须在原协议结束（%(end)s）之后开始。") % {"end": agreement.end_date}}

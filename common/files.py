@@ -2,6 +2,8 @@ import mimetypes
 
 from django.http import FileResponse
 
+from audit.services import DOWNLOAD, audit_event
+
 # Types a browser may show inline; anything else is downloaded, so an uploaded page can never run in our origin.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
@@ -15,6 +17,8 @@ def private_file_response(field_file) -> FileResponse:
         content_type=content_type if inline else "application/octet-stream",
         as_attachment=not inline,
     )
+    # The user and address come from the request's audit context (audit.middleware).
+    audit_event(DOWNLOAD, obj=getattr(field_file, "instance", None), detail=field_file.name)
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -4,10 +4,12 @@ Nothing set gives the embedded default (SQLite, in-process tasks, console mail, 
 bare machine. DATABASE_URL and REDIS_URL switch to the production stack.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # --- identity (issue 9): login lockout, second factor ---
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "common",
     "accounts",
     "villages",
@@ -50,6 +57,9 @@ INSTALLED_APPS = [
     "notifications",
     "deadlines",
     "demo",
+    # --- audit (issue 9, 安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -59,8 +69,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # --- audit (issue 9): the user and address of every model change; permission denials into the trail ---
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # --- identity (issue 9): 12-hour sessions; the second factor and a due password change before any page ---
+    "accounts.middleware.SessionLimitMiddleware",
+    "accounts.middleware.SecurityGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- security headers (issue 9): CSP on every response; no-store on every response to a signed-in user ---
+    "csp.middleware.CSPMiddleware",
+    "common.middleware.NoStoreForSignedInMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -89,7 +110,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Reliability (issue 9): each request is one transaction; tasks and mails go out with transaction.on_commit.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,7 +127,18 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# --- Celery reliability (issue 9) ---
+# A task is acknowledged after it ran, and given back to the queue when its worker dies mid-run, so a crash loses
+# nothing (every task is idempotent); each worker process takes one task at a time. Limits stop a stuck task: the soft
+# one raises SoftTimeLimitExceeded inside it, the hard one kills the process. No ETA/countdown beyond an hour (the
+# broker's visibility timeout): retries back off at most RETRY_BACKOFF_MAX (notifications/tasks.py). Run exactly one
+# `celery beat` (docker-compose's `beat` service), or every scheduled job runs twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # A static schedule, versioned with the code (README "Deadlines, worker and beat"). Every hour: the deadline jobs whose
 # time has come (reminders from 08:00, deadline checks after midnight) and any missed day; and the notifications
 # whose delivery task was lost.
@@ -115,14 +148,58 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.resend_stale_deliveries",
         "schedule": crontab(minute=40),
     },
+    # Audit entries older than AUDIT_RETENTION_DAYS (audit/services.py); the database refuses younger ones anyway.
+    "audit-purge": {"task": "audit.tasks.purge_audit_trail", "schedule": crontab(hour=3, minute=20)},
 }
 
+# --- audit (issue 9, 安全审计): the trail is kept AUDIT_RETENTION_DAYS (at least 180, Cybersecurity Law art. 21) ---
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# auditlog's own LogEntry is replaced by audit.AuditEntry: its migrations (an unused table) are not run.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_MASK_CALLABLE = "audit.masking.mask_value"
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Only behind a reverse proxy that sets X-Forwarded-For itself; otherwise the client could write any address.
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- identity (issue 9, 身份鉴别): passwords, lockout, sessions, second factor (accounts/, README "Settings") ---
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordAgeValidator"},  # records when a password is set
 ]
+# A password older than this must be changed at the next login (0: never expires).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+
+# The lockout check first; it only counts failures, ModelBackend logs in.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # consecutive failures for one username,
+AXES_COOLOFF_TIME = timedelta(minutes=30)  # lock it for this long,
+AXES_LOCKOUT_PARAMETERS = ["username"]  # whatever the IP address.
+AXES_RESET_ON_SUCCESS = True  # a success starts the count again: "consecutive"
+# 30 minutes from the lock, however often someone tries meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the locks, scoped to the bureau
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt kept, as every login is (AccessLog)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+# axes warns when the address is not a lockout parameter. Locking by address would lock a whole township office
+# behind one NAT address out for a colleague's typos; by username alone, changing address or browser gains nothing.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# 30 minutes idle: each request moves a signed-in session's expiry on (saved at most once a minute by
+# accounts.middleware.SessionLimitMiddleware, rather than a write per request with SESSION_SAVE_EVERY_REQUEST),
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)  # and 12 hours from login at most.
+
+# Bureau admins and the admin site need a second factor (TOTP). Off in the demo (DEBUG) unless set.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="村居法律顾问")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -141,6 +218,8 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+# Every uploaded file at most this size, its type checked by its content and images re-encoded (common/uploads.py).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Scanned contracts and other non-public files: never under MEDIA_URL, served by scoped views only.
@@ -159,18 +238,87 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Public directory searches a client (IP address) may make per minute; more get HTTP 429.
+PUBLIC_SEARCH_RATE = env.int("PUBLIC_SEARCH_RATE", default=30)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo@2026")
 
+# Backups (issue 9): `manage.py backup` writes here unless given --output (README "Backups").
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
+
+# --- transport and headers (issue 9): production passes `manage.py check --deploy --fail-level WARNING` ---
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Strict would drop the session when a person follows a link to the site from WeChat or an e-mail.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token in a hidden field; no script reads the cookie
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)  # one year
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        # A deliberate choice: the domain is not submitted to the browsers' preload list.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere (scripts live in static/js, styles in
+# static/css), images from us or data: URIs (the QR codes), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# PIPL (issue 9): no full mobile or ID number in a log line or an error report (common/log_scrubbing.py). Every
+# handler carries the scrubbing filter; Django's own (the request log, the error mail to ADMINS) are redefined here
+# to carry it too, and the error report itself is masked.
+ADMINS = [("管理员", a) for a in env.list("ADMINS", default=[])]
+DEFAULT_EXCEPTION_REPORTER = "common.log_scrubbing.ScrubbingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "common.log_scrubbing.ScrubbingExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "scrub_personal_numbers": {"()": "common.log_scrubbing.ScrubPersonalNumbers"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_personal_numbers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub_personal_numbers"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "scrub_personal_numbers"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},  # printed by the root's console handler
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -55,6 +55,18 @@ class WorkLogFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(
         label=_("月份"), method="in_month", validators=[month_validator], widget=month_input()
     )
+    date_from = django_filters.DateFilter(
+        label=_("服务日期自"),
+        field_name="service_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("服务日期至"),
+        field_name="service_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=WorkLog.Status.choices, empty_label=ALL)
     service_type = django_filters.ModelChoiceFilter(
         label=_("服务类型"), field_name="service_types", queryset=ServiceType.objects.all(), empty_label=ALL
@@ -67,7 +79,7 @@ class WorkLogFilter(django_filters.FilterSet):
 
     class Meta:
         model = WorkLog
-        fields = ["village", "advisor", "month", "status", "service_type", "q"]
+        fields = ["village", "advisor", "month", "date_from", "date_to", "status", "service_type", "q"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,20 +1,19 @@
 """The advisor's forms: they read and check what was typed; the rules are the services' (ledger.services)."""
 
 import uuid
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import SafeFileField, validate_upload_size
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
-from .models import Lecture, ServiceMode, ServiceType, WorkLog
-from .services import MAX_PHOTOS, WORKLOG_FIELDS, WorkLogInput
-
-OUTLINE_FILE_MAX_BYTES = 10 * 1024 * 1024
+from .models import ServiceMode, ServiceType, WorkLog
+from .services import MAX_PHOTOS, OUTLINE_KINDS, STALE_MESSAGE, WORKLOG_FIELDS, WorkLogInput
 
 # What static/js/worklog-draft.js says, rendered into the page with json_script so it goes through gettext.
 DRAFT_MESSAGES = {
@@ -65,6 +64,7 @@ class MultipleImageField(forms.ImageField):
     def __init__(self, *args, max_files: int = MAX_PHOTOS, **kwargs):
         self.max_files = max_files
         kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("validators", [validate_upload_size])  # each photo; the service re-encodes them
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -212,6 +212,9 @@ class WorkLogForm(_ServiceForm):
         help_text=_("可选，最多 %(n)s 张；上传时自动压缩并去除定位等信息。") % {"n": MAX_PHOTOS},
     )
 
+    # The log's updated_at when the form was shown: a save over a change made since is refused (worklog_update).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, worklog: WorkLog | None = None, **kwargs):
         super().__init__(*args, worklog=worklog, **kwargs)
         if worklog is not None:
@@ -227,8 +230,22 @@ class WorkLogForm(_ServiceForm):
             village=worklog.village_id,
             service_types=[t.pk for t in worklog.service_types.all()],
             client_uuid=worklog.client_uuid,
+            version=worklog.updated_at.isoformat(),
         )
         return initial
+
+    def clean_version(self) -> datetime | None:
+        value = self.cleaned_data["version"]
+        try:
+            return datetime.fromisoformat(value) if value else None
+        except ValueError:
+            self.add_error(None, STALE_MESSAGE)  # shown above the form: the field itself is hidden
+            return None
+
+    def show_current_version(self, worklog: WorkLog) -> None:
+        """After a refused save, the next one is made knowing the log as it is now."""
+        self.data = self.data.copy()
+        self.data["version"] = worklog.updated_at.isoformat()
 
     @property
     def mediation_type_pk(self) -> int | None:
@@ -272,12 +289,11 @@ class LectureForm(_ServiceForm):
         help_text=_("填写提纲，或在下方上传提纲文件（二者至少其一）。"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    outline_file = forms.FileField(
+    outline_file = SafeFileField(
         label=_("提纲附件"),
         required=False,
-        help_text=_("PDF、Word 或图片，不超过 10MB。"),
-        validators=Lecture._meta.get_field("outline_file").validators,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.wps,.jpg,.jpeg,.png"}),
+        kinds=OUTLINE_KINDS,
+        help_text=_("PDF、Word(.docx) 或图片，不超过 10MB。"),
     )
     extra_types = forms.ModelMultipleChoiceField(
         label=_("同时提供的其他服务"),
@@ -285,12 +301,6 @@ class LectureForm(_ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choices choices-grid"}),
     )
-
-    def clean_outline_file(self):
-        upload = self.cleaned_data.get("outline_file")
-        if upload and upload.size > OUTLINE_FILE_MAX_BYTES:
-            raise ValidationError(_("提纲文件不能超过 10MB。"))
-        return upload
 
     def to_input(self) -> WorkLogInput:
         data = self.cleaned_data

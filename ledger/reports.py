@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from advisors.models import Advisor, Agreement
+from common.masking import mask_phone
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog
@@ -154,8 +155,11 @@ def _person_name(user) -> str:
     return (getattr(profile, "full_name", "") or user.get_username()) if user else ""
 
 
-def worklog_sheets(logs: QuerySet[WorkLog]) -> list[LogSheet]:
-    """The pages of the work-log form for the (already scoped) logs, in service order: three queries."""
+def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSheet]:
+    """The pages of the work-log form for the (already scoped) logs, in service order: three queries.
+
+    The resident's phone is masked unless `phone_in_full(log)` says otherwise (common/phones.py: exports_in_full).
+    """
     logs = (
         logs.select_related("advisor", "village__township", "confirmed_by__profile", "lecture")
         .prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("position")))
@@ -188,7 +192,9 @@ def worklog_sheets(logs: QuerySet[WorkLog]) -> list[LogSheet]:
                 service_types="、".join(t.name for t in log.service_types.all()),
                 object_name=log.object_name,
                 object_situation=log.object_situation,
-                object_phone=log.object_phone,
+                object_phone=(
+                    log.object_phone if phone_in_full and phone_in_full(log) else mask_phone(log.object_phone)
+                ),
                 people_served=log.people_served,
                 content=log.content,
                 result=log.result,

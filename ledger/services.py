@@ -1,8 +1,7 @@
 """Writes on work logs, lectures and incidents. Each checks who acts, keeps the rules, and records the trail."""
 
-import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +9,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
+from common import uploads
+from common.locking import lock
+from common.uploads import clean_upload
 from notifications.services import notify
 from villages.models import Village
 
@@ -41,9 +43,13 @@ WORKLOG_FIELDS = (
     "longitude",
     "location_accuracy",
 )
+# A save over a change made since the form was shown (the form's version is the log's updated_at).
+STALE_MESSAGE = gettext_lazy("记录已被他人修改，请核对后重新提交。")
 MEDIATION_FIELDS = ("mediation_problem", "mediation_measures", "mediation_result")
 MAX_PHOTOS = 6
 PHOTO_MAX_SIDE = 1600
+# 讲座提纲: PDF, Word (.docx) or a photo of it (common/uploads.py says why .doc/.wps are no longer taken).
+OUTLINE_KINDS = (uploads.PDF, uploads.DOCX, uploads.IMAGE)
 # Photos may still be added once the log is submitted (taken on site, uploaded later), not once it is confirmed.
 PHOTO_STATUSES = (*WorkLog.EDITABLE_STATUSES, WorkLog.Status.SUBMITTED)
 
@@ -166,8 +172,14 @@ def worklog_may_add_photos(worklog: WorkLog, user) -> bool:
 
 
 @transaction.atomic
-def worklog_update(*, worklog: WorkLog, by, data: WorkLogInput, submit: bool = False) -> WorkLog:
+def worklog_update(
+    *, worklog: WorkLog, by, data: WorkLogInput, submit: bool = False, version: datetime | None = None
+) -> WorkLog:
+    """`version` is the log's updated_at when the form was shown: a save over someone else's change is refused."""
     _require_author(worklog, by)
+    lock(worklog)
+    if version is not None and worklog.updated_at != version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
     if not worklog.is_editable:
         raise ValidationError(_("日志已提交，不能修改；如需修改请先由司法所或村(居)退回。"))
     before = _snapshot(worklog, worklog.service_types.all())
@@ -194,6 +206,7 @@ def _submit(worklog: WorkLog, by) -> None:
 @transaction.atomic
 def worklog_submit(*, worklog: WorkLog, by) -> WorkLog:
     _require_author(worklog, by)
+    lock(worklog)
     _check_content(worklog, list(worklog.service_types.all()))
     # The month may have closed since the draft was saved: then the log comes in as a correction.
     worklog.is_correction = month_is_closed(
@@ -220,6 +233,7 @@ def worklog_confirm(*, worklog: WorkLog, by, note: str = "") -> WorkLog:
     role = _acting_role(worklog, by)
     if role is None:
         raise PermissionDenied(_("只有本村联络员或本乡镇司法所可以确认日志。"))
+    lock(worklog)
     on_behalf = role == Role.OFFICE_STAFF
     worklog.confirm(by=by, on_behalf=on_behalf)
     worklog.save()
@@ -243,6 +257,7 @@ def worklog_dispute(*, worklog: WorkLog, by, reason: str) -> WorkLog:
     """The liaison does not recognise the service as written: back to the advisor with the reason."""
     if _acting_role(worklog, by) != Role.LIAISON:
         raise PermissionDenied(_("只有本村联络员可以对日志提出异议。"))
+    lock(worklog)
     if worklog.status != WorkLog.Status.SUBMITTED:
         raise ValidationError(_("只有待确认的日志可以提出异议。"))
     if not reason.strip():
@@ -262,6 +277,7 @@ def _require_office(worklog: WorkLog, by) -> None:
 @transaction.atomic
 def worklog_verify(*, worklog: WorkLog, by) -> WorkLog:
     _require_office(worklog, by)
+    lock(worklog)
     worklog.verify(by=by)
     worklog.save()
     _record(worklog, WorkLogEvent.Action.VERIFIED, by)
@@ -271,6 +287,7 @@ def worklog_verify(*, worklog: WorkLog, by) -> WorkLog:
 @transaction.atomic
 def worklog_return(*, worklog: WorkLog, by, reason: str) -> WorkLog:
     _require_office(worklog, by)
+    lock(worklog)
     worklog.send_back(reason=reason)
     worklog.save()
     _record(worklog, WorkLogEvent.Action.RETURNED, by, note=worklog.return_reason)
@@ -291,16 +308,12 @@ def worklogs_verify(*, worklogs, by) -> tuple[int, list[str]]:
 
 
 def _clean_photo(upload) -> ContentFile:
-    """Re-encode as JPEG at most PHOTO_MAX_SIDE px: smaller for weak connections, and without EXIF (no GPS)."""
+    """Checked by content and size, re-encoded as JPEG at most PHOTO_MAX_SIDE px: smaller for weak connections, and
+    without EXIF (no GPS). common/uploads.py does it for every upload."""
     try:
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True)
-    except (OSError, ValueError) as error:
-        raise ValidationError({"photos": _("无法识别的图片文件，请上传 JPG 或 PNG 照片。")}) from error
-    return ContentFile(buffer.getvalue(), name="photo.jpg")
+        return clean_upload(upload, kinds=(uploads.IMAGE,), max_side=PHOTO_MAX_SIDE, stem="photo")
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from error
 
 
 @transaction.atomic
@@ -349,6 +362,7 @@ def incident_acknowledge(*, incident: Incident, by) -> Incident:
         profile and profile.role == Role.OFFICE_STAFF and profile.township_id == incident.village.township_id
     ):
         raise PermissionDenied(_("只有本乡镇司法所可以确认知悉。"))
+    lock(incident)
     if incident.acknowledged_at is None:
         incident.acknowledged_at = timezone.now()
         incident.acknowledged_by = by
@@ -383,6 +397,11 @@ def lecture_create(
     )
     if hasattr(worklog, "lecture"):
         return worklog.lecture  # an offline retry of the same lecture
+    if outline_file:
+        try:
+            outline_file = clean_upload(outline_file, kinds=OUTLINE_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"outline_file": error.messages}) from error
     lecture = Lecture(
         worklog=worklog,
         topic=topic,
@@ -401,6 +420,8 @@ def lecture_create(
 def lecture_receive(*, lecture: Lecture, by) -> Lecture:
     if _acting_role(lecture.worklog, by) != Role.OFFICE_STAFF:
         raise PermissionDenied(_("只有本乡镇司法所可以接收讲座备案。"))
+    lock(lecture)
+    lock(lecture.worklog)
     if lecture.worklog.status not in WorkLog.COUNTED_STATUSES:
         raise ValidationError(_("讲座日志已退回法律顾问修改，重新提交后才能接收。"))
     if lecture.received_at is None:

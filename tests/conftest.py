@@ -45,6 +45,10 @@ TODAY = date(2026, 6, 15)
 def _fast_hashing_and_private_media(settings, tmp_path, monkeypatch):
     """A fast password hasher, and every uploaded file written under tmp_path instead of the project."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sessions that outlive the tests' time travel, and no second factor: tests/accounts turns them on to test them.
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
+    settings.SESSION_ABSOLUTE_HOURS = None
+    settings.REQUIRE_2FA = False
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # Storages with a location of their own (e.g. "private" for scanned contracts) move into tmp_path too,
     storages_setting = {}

@@ -150,6 +150,7 @@ def make_user_with_role(
         bureau=bureau,
         township=township,
         full_name=full_name,
+        password_is_temporary=False,  # the personas log straight in (tests/accounts/test_passwords.py tests it)
     )
 
 
@@ -208,3 +209,77 @@ class WorkLogFactory(factory.django.DjangoModelFactory):
 
         if create:
             self.service_types.set(extracted or ServiceType.objects.filter(code="consultation"))
+
+
+# --- the assessment (issue 6): periods, reviews, return visits, inspections ---
+
+
+class ReviewPeriodFactory(factory.django.DjangoModelFactory):
+    """The first half of the current year (1 January – 30 June), open."""
+
+    class Meta:
+        model = "assessment.ReviewPeriod"
+        django_get_or_create = ("bureau", "kind", "year")
+
+    bureau = factory.SubFactory(BureauFactory)
+    kind = "half"
+    year = factory.LazyFunction(this_year)
+    start_date = factory.LazyAttribute(lambda o: date(o.year, 1, 1))
+    end_date = factory.LazyAttribute(
+        lambda o: date(o.year, 6, 30) if o.kind == "half" else date(o.year, 12, 31)
+    )
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An advisor's open review in a period of their bureau (no indicators: see assessment.services to compute)."""
+
+    class Meta:
+        model = "assessment.Review"
+
+    advisor = factory.SubFactory(AdvisorFactory)
+    period = factory.SubFactory(ReviewPeriodFactory, bureau=factory.SelfAttribute("..advisor.bureau"))
+
+
+class ReturnVisitFactory(factory.django.DjangoModelFactory):
+    """A satisfied phone call to a cadre of the agreement's village, on the agreement's start."""
+
+    class Meta:
+        model = "assessment.ReturnVisit"
+        exclude = ("agreement",)
+
+    agreement = factory.SubFactory(AgreementFactory)
+    village = factory.SelfAttribute("agreement.village")
+    advisor = factory.SelfAttribute("agreement.advisor")
+    visited_on = factory.SelfAttribute("agreement.start_date")
+    contact_kind = "cadre"
+    contact_name = "王支书"
+    method = "phone"
+    satisfaction = "satisfied"
+    comments = "顾问每月按时到村，群众反映良好。"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    """The bureau's inspection of a village, with no finding."""
+
+    class Meta:
+        model = "assessment.Inspection"
+
+    kind = "bureau"
+    village = factory.SubFactory(VillageFactory)
+    township = factory.SelfAttribute("village.township")
+    inspected_on = factory.LazyFunction(lambda: date(this_year(), 3, 10))
+    inspectors = "司法局律师工作股 陈刚、刘洋"
+    checked_items = "工作日志、台账、公示栏"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+def open_review_period(bureau: Bureau, *, kind: str = "half", year: int | None = None, by=None):
+    """Open a review period through `assessment.services` (its reviews computed), as on the day after it ended."""
+    from assessment.services import period_bounds, review_period_open
+
+    year = year or this_year()
+    _start, end = period_bounds(kind, year)
+    return review_period_open(
+        bureau=bureau, kind=kind, year=year, by=by, today=end + datetime.timedelta(days=1)
+    )

@@ -16,9 +16,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.timezone import now
 
-from accounts.models import Role
+from accounts.models import LoginLock, Role
 from accounts.services import role_groups_sync
 from advisors.models import Agreement
+from audit.models import AuditEntry
+from audit.services import LOGIN, audit_event
 from deadlines.models import Flag, JobRun
 from ledger.models import Incident, Lecture, LedgerSubmission, ServiceType
 from notifications.models import Notification
@@ -68,10 +70,85 @@ def _flag(bureau, village):
     )
 
 
+def _lock(username: str):
+    return LoginLock.objects.create(
+        username=username,
+        ip_address="10.0.0.1",
+        user_agent="浏览器",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+    )
+
+
+def _audit_entry(user):
+    audit_event(LOGIN, user=user)
+    return AuditEntry.objects.filter(actor_id=user.pk).latest("pk")
+
+
 def _new_agreement(w, bureau=None, township=None):
     return AgreementFactory(
         advisor__bureau=bureau or w.bureau, village__township=township or w.township, advisor__name="顾问"
     )
+
+
+def _review(advisor, bureau):
+    from assessment.models import Review
+    from tests.factories import ReviewPeriodFactory
+
+    return Review.objects.get_or_create(period=ReviewPeriodFactory(bureau=bureau), advisor=advisor)[0]
+
+
+def _review_village(agreement):
+    from assessment.models import ReviewVillage
+
+    review = _review(agreement.advisor, agreement.advisor.bureau)
+    return ReviewVillage.objects.get_or_create(review=review, village=agreement.village, agreement=agreement)[
+        0
+    ]
+
+
+def _deduction(agreement, by):
+    from assessment.models import PayoutDeduction
+
+    review = _review(agreement.advisor, agreement.advisor.bureau)
+    return PayoutDeduction.objects.create(
+        review=review, agreement=agreement, amount="100.00", reason="台账逾期", created_by=by
+    )
+
+
+def _review_event(agreement):
+    from assessment.models import ReviewEvent
+
+    return ReviewEvent.objects.create(
+        review=_review(agreement.advisor, agreement.advisor.bureau), action="computed"
+    )
+
+
+def _return_visit(agreement, by):
+    from tests.factories import ReturnVisitFactory
+
+    return ReturnVisitFactory(agreement=agreement, recorded_by=by)
+
+
+def _inspection(village, by):
+    from tests.factories import InspectionFactory
+
+    return InspectionFactory(
+        village=village, recorded_by=by, findings="台账不全", follow_up_due=date(2026, 4, 1)
+    )
+
+
+def _scoring_rule(bureau):
+    from assessment.services import scoring_rule_for
+
+    return scoring_rule_for(bureau)
+
+
+def _period(bureau, year=2026):
+    from tests.factories import ReviewPeriodFactory
+
+    return ReviewPeriodFactory(bureau=bureau, year=year)
 
 
 @dataclass(frozen=True)
@@ -186,12 +263,84 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         None,
         None,
     ),
+    # The audit trail: searched, never written, in the admin (audit/admin.py); the entries of the bureau's users.
+    "audit.AuditEntry": AdminModel(
+        200,
+        403,
+        lambda w: _audit_entry(w.office_user),
+        lambda w: _audit_entry(w.other_bureau_admin_user),
+        lambda w: _audit_entry(w.office_user),
+    ),
     "notifications.Notification": AdminModel(
         200,
         403,
         lambda w: Notification.objects.create(recipient=w.office_user, title="请核查工作日志"),
         lambda w: Notification.objects.create(recipient=w.other_bureau_admin_user, title="请核查工作日志"),
         lambda w: Notification.objects.create(recipient=w.office_user, title="请核查工作日志"),
+    ),
+    # The assessment (assessment/admin.py): the bureau's scoring rule is the bureau admin's to set (one per bureau);
+    # periods, reviews and what hangs on them are made through the services, so they are read here.
+    "assessment.ScoringRule": AdminModel(
+        200, 200, lambda w: _scoring_rule(w.bureau), lambda w: _scoring_rule(w.other_bureau), None
+    ),
+    "assessment.ReviewPeriod": AdminModel(
+        200,
+        403,
+        lambda w: _period(w.bureau),
+        lambda w: _period(w.other_bureau),
+        lambda w: _period(w.bureau, year=1900 + next(_n)),
+    ),
+    "assessment.Review": AdminModel(
+        200,
+        403,
+        lambda w: _review(w.advisor, w.bureau),
+        lambda w: _review(w.other_bureau_advisor, w.other_bureau),
+        lambda w: _review(_new_agreement(w).advisor, w.bureau),
+    ),
+    "assessment.ReviewVillage": AdminModel(
+        200,
+        403,
+        lambda w: _review_village(w.agreement),
+        lambda w: _review_village(w.other_bureau_agreement),
+        lambda w: _review_village(_new_agreement(w)),
+    ),
+    "assessment.PayoutDeduction": AdminModel(
+        200,
+        403,
+        lambda w: _deduction(w.agreement, w.bureau_staff_user),
+        lambda w: _deduction(w.other_bureau_agreement, w.other_bureau_admin_user),
+        lambda w: _deduction(_new_agreement(w), w.bureau_staff_user),
+    ),
+    "assessment.ReviewEvent": AdminModel(
+        200,
+        403,
+        lambda w: _review_event(w.agreement),
+        lambda w: _review_event(w.other_bureau_agreement),
+        lambda w: _review_event(_new_agreement(w)),
+    ),
+    "assessment.ReturnVisit": AdminModel(
+        200,
+        403,
+        lambda w: _return_visit(w.agreement, w.bureau_staff_user),
+        lambda w: _return_visit(w.other_bureau_agreement, w.other_bureau_admin_user),
+        lambda w: _return_visit(_new_agreement(w), w.bureau_staff_user),
+    ),
+    "assessment.Inspection": AdminModel(
+        200,
+        403,
+        lambda w: _inspection(w.village, w.bureau_staff_user),
+        lambda w: _inspection(w.other_bureau_village, w.other_bureau_admin_user),
+        lambda w: _inspection(VillageFactory(township=w.township), w.bureau_staff_user),
+    ),
+    # Login lockouts (django-axes): the bureau's accounts' only (accounts/admin.py LoginLockAdmin); lifted, not added.
+    "accounts.LoginLock": AdminModel(
+        200,
+        403,
+        lambda w: _lock(w.office_user.username),
+        lambda w: _lock(w.other_bureau_admin_user.username),
+        lambda w: _lock(
+            make_user_with_role(Role.OFFICE_STAFF, bureau=w.bureau, township=w.township).username
+        ),
     ),
 }
 

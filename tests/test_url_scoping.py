@@ -21,11 +21,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
+from assessment.models import Review
+from assessment.services import review_period_compute
 from ledger.models import Incident, Lecture, WorkLog, WorkLogPhoto
 from notifications.models import Notification
-from tests.factories import AdvisorFactory, WorkLogFactory
+from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +141,12 @@ def new_log(w: SimpleNamespace, agreement: str, status: str = WorkLog.Status.SUB
     """A log by the agreement's advisor on its village (dated the agreement's start), in `status`."""
     extra = {"return_reason": "请补充服务对象情况"} if status == WorkLog.Status.RETURNED else {}
     return WorkLogFactory(agreement=getattr(w, agreement), status=status, **extra)
+
+
+def with_liaison_phone(village):
+    village.liaison_phone = "13700001111"
+    village.save(update_fields=["liaison_phone"])
+    return village
 
 
 def a_log(agreement: str, status: str = WorkLog.Status.SUBMITTED) -> Callable[[SimpleNamespace], dict]:
@@ -253,13 +262,111 @@ def cases_for_the_agreement_family(kwargs_of: Callable[[str], Callable]) -> list
     ]
 
 
+# --- builders of the reviews (assessment/): the bureau's half-year period of this year, opened through the service ---
+
+
+def new_review(w: SimpleNamespace, advisor: str, state: str = "open") -> Review:
+    """`advisor`'s review in the half-year period of their bureau, made afresh (indicators computed) in `state`:
+    "open", "objected" (an objection waiting for the office's answer) or "final" (locked at the proposed tier)."""
+    who = getattr(w, advisor)
+    period = open_review_period(who.bureau)
+    Review.objects.filter(period=period, advisor=who).delete()
+    review_period_compute(period=period)
+    review = Review.objects.get(period=period, advisor=who)
+    now = timezone.now()
+    if state == "objected":
+        Review.objects.filter(pk=review.pk).update(
+            advisor_response=Review.AdvisorResponse.OBJECTED, objection="讲座次数少算一次", responded_at=now
+        )
+    elif state == "final":
+        Review.objects.filter(pk=review.pk).update(
+            status=Review.Status.FINAL, final_tier=review.proposed_tier, finalized_at=now
+        )
+    return review
+
+
+def a_review(advisor: str, state: str = "open") -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"pk": new_review(w, advisor, state).pk}
+
+
+def a_review_village(advisor: str, village: str) -> Callable[[SimpleNamespace], dict]:
+    """The row of `village` in a fresh review of `advisor`."""
+    return lambda w: {"pk": new_review(w, advisor).villages.get(village=getattr(w, village)).pk}
+
+
+def a_period(bureau: str) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"pk": open_review_period(getattr(w, bureau)).pk}
+
+
+def review_form(**fields) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: fields
+
+
+# Who reads `advisor`'s review (village, second_village of `township`), and `other_advisor`'s.
+REVIEW_READERS = BUREAU | {"office_user", "advisor_user"}
+OTHER_REVIEW_READERS = BUREAU | {"other_office_user", "other_advisor_user"}
+# Everyone of the bureau sees its period (the liaison: the rows of their village in it).
+PERIOD_READERS = BUREAU | {
+    "office_user",
+    "other_office_user",
+    "advisor_user",
+    "other_advisor_user",
+    "liaison_user",
+}
+
+
+def review_action(about: str, actors: Set[str], data: Callable = nothing, state: str = "open") -> list[Case]:
+    """A POST on `advisor`'s review: `actors` may; the other readers (and the superuser, who is nobody's advisor,
+    office or bureau) may not."""
+    return [
+        Case(
+            about,
+            a_review("advisor", state),
+            actors,
+            forbidden=(REVIEW_READERS - actors) | {"superuser"},
+            method="post",
+            data=data,
+        )
+    ]
+
+
 def advisors_only(about: str) -> list[Case]:
     """A form of the advisor's: anyone else (the superuser too: it is nobody's advisor) may not fill it in."""
     return [Case(about, no_kwargs, ADVISORS, forbidden=EVERYONE - ADVISORS)]
 
 
+# --- builders of the return visits and inspections (assessment/views/visits.py), on `village` ---
+
+
+def a_return_visit(w: SimpleNamespace) -> dict:
+    from tests.factories import ReturnVisitFactory
+
+    return {"pk": ReturnVisitFactory(agreement=w.agreement, recorded_by=w.bureau_staff_user).pk}
+
+
+def an_inspection_with_a_finding(w: SimpleNamespace) -> dict:
+    from tests.factories import InspectionFactory
+
+    inspection = InspectionFactory(village=w.village, recorded_by=w.bureau_staff_user, findings="台账不全")
+    return {"pk": inspection.pk}
+
+
+def a_resolution(w: SimpleNamespace) -> dict:
+    return {"resolution": "已补齐台账", "resolved_on": "2026-06-12"}
+
+
+def a_deduction_of_the_advisor(w: SimpleNamespace) -> dict:
+    review = Review.objects.get(period=open_review_period(w.bureau), advisor=w.advisor)
+    return {"line": f"{review.pk}-{w.agreement.pk}", "amount": "100.00", "reason": "5月台账逾期报送"}
+
+
 URLS: dict[str, list[Case]] = {
     "home": [Case("each role's home page (a user without a role sees 尚未分配角色)", no_kwargs, EVERYONE)],
+    # Identity (tests/accounts/test_passwords.py, test_two_factor.py): one's own password; the second factor for
+    # staff roles; its login step only for a user with a device (none in the map).
+    "password_change": [Case("one's own password", no_kwargs, EVERYONE)],
+    "otp_setup": [Case("one's own second factor, for staff roles", no_kwargs, STAFF)],
+    "otp_verify": [Case("the second step of a login, with a device", no_kwargs, frozenset(), personal=True)],
     # The lists answer everyone, showing only the rows in scope (tests/villages, tests/advisors, tests/ledger
     # test_views.py, test_review_pages.py).
     "villages:village_list": [Case("the list", no_kwargs, EVERYONE)],
@@ -321,6 +428,66 @@ URLS: dict[str, list[Case]] = {
     ],
     "advisors:agreement_detail": cases_for_the_agreement_family(pk_of),
     "agreement_scan": cases_for_the_agreement_family(scan_of),
+    # One full phone number, revealed and audited (common/phones.py): the record's own scope, POST only.
+    "reveal_phone": [
+        Case(
+            "the mobile of the advisor of the office's township and the liaison's village",
+            lambda w: {"kind": "advisor-mobile", "pk": w.advisor.pk},
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+            method="post",
+        ),
+        Case(
+            "the mobile of an advisor of another township",
+            lambda w: {"kind": "advisor-mobile", "pk": w.other_advisor.pk},
+            BUREAU | {"other_office_user", "other_advisor_user"},
+            method="post",
+        ),
+        Case(
+            "the mobile of an advisor of another bureau",
+            lambda w: {"kind": "advisor-mobile", "pk": w.other_bureau_advisor.pk},
+            OTHER_BUREAU,
+            method="post",
+        ),
+        Case(
+            "the liaison phone of the liaison's village",
+            lambda w: {"kind": "village-liaison-phone", "pk": with_liaison_phone(w.village).pk},
+            BUREAU | {"office_user", "advisor_user", "liaison_user"},
+            method="post",
+        ),
+        Case(
+            "the liaison phone of a village of another township",
+            lambda w: {
+                "kind": "village-liaison-phone",
+                "pk": with_liaison_phone(w.other_township_village).pk,
+            },
+            BUREAU | {"other_office_user", "other_advisor_user"},
+            method="post",
+        ),
+        Case(
+            "the liaison phone of a village of another bureau",
+            lambda w: {"kind": "village-liaison-phone", "pk": with_liaison_phone(w.other_bureau_village).pk},
+            OTHER_BUREAU,
+            method="post",
+        ),
+        Case(
+            "the resident's phone on a submitted log of the liaison's village",
+            lambda w: {"kind": "worklog-object-phone", "pk": new_log(w, "agreement").pk},
+            LOG_READERS["agreement"],
+            method="post",
+        ),
+        Case(
+            "the resident's phone on another advisor's draft",
+            lambda w: {"kind": "worklog-object-phone", "pk": new_log(w, "other_agreement", "draft").pk},
+            {"other_advisor_user"},
+            method="post",
+        ),
+        Case(
+            "the resident's phone on a log of another bureau",
+            lambda w: {"kind": "worklog-object-phone", "pk": new_log(w, "other_bureau_agreement").pk},
+            OTHER_BUREAU,
+            method="post",
+        ),
+    ],
     # --- work logs: the advisor's pages ---
     "ledger:worklog_create": advisors_only("the new-log form"),
     "ledger:lecture_create": advisors_only("the new-lecture form"),
@@ -931,6 +1098,20 @@ URLS: dict[str, list[Case]] = {
             query=lambda w: {"on": "1", "next": "/public/"},
         ),
     ],
+    "publicity:not_found": [
+        Case("any other address under /public/", lambda w: {"path": "nowhere/"}, set(), public=True),
+    ],
+    # A staff action under /public/: login required, scoped by townships_visible_to; advisors and liaisons who can
+    # see the township may not print its posters.
+    "publicity:township_posters": [
+        Case(
+            "the posters of a township",
+            pk_of("township"),
+            BUREAU | {"office_user"},
+            forbidden={"advisor_user", "liaison_user"},
+        ),
+        Case("the posters of another bureau's township", pk_of("other_bureau_township"), OTHER_BUREAU),
+    ],
     "ledger:report_statistics": [
         Case("the bureau's own half-year", no_kwargs, BUREAU | OTHER_BUREAU, query=lambda w: {"half": 1}),
         Case(
@@ -938,6 +1119,179 @@ URLS: dict[str, list[Case]] = {
             no_kwargs,
             OTHER_BUREAU,
             query=lambda w: {"bureau": w.other_bureau.pk, "year": 2026},
+        ),
+    ],
+    # --- reviews (assessment/): periods, each advisor's review and its village rows, the four opinions ---
+    "assessment:period_list": [Case("the list, showing the periods in scope", no_kwargs, EVERYONE)],
+    "assessment:period_open": [
+        Case(
+            "开启考核 for last year (ended): the bureau's staff, for their own bureau",
+            no_kwargs,
+            BUREAU | OTHER_BUREAU,
+            forbidden=EVERYONE - BUREAU - OTHER_BUREAU,
+            method="post",
+            data=review_form(kind="year", year=2025),
+        )
+    ],
+    "assessment:period_detail": [
+        Case("the bureau's half-year period", a_period("bureau"), PERIOD_READERS),
+        Case("another bureau's period", a_period("other_bureau"), OTHER_BUREAU),
+    ],
+    "assessment:period_compute": [
+        Case(
+            "the bureau's period: its staff recompute",
+            a_period("bureau"),
+            BUREAU,
+            forbidden=(PERIOD_READERS - BUREAU) | {"superuser"},
+            method="post",
+        ),
+        Case(
+            "another bureau's period",
+            a_period("other_bureau"),
+            OTHER_BUREAU,
+            forbidden={"superuser"},
+            method="post",
+        ),
+    ],
+    "assessment:period_close": [
+        Case(
+            "the bureau's period (refused while reviews are open: back with the message)",
+            a_period("bureau"),
+            BUREAU,
+            forbidden=(PERIOD_READERS - BUREAU) | {"superuser"},
+            method="post",
+        ),
+    ],
+    "assessment:review_detail": [
+        Case("the review of the office's advisor", a_review("advisor"), REVIEW_READERS),
+        Case("the review of an advisor of another township", a_review("other_advisor"), OTHER_REVIEW_READERS),
+        Case("a review of another bureau", a_review("other_bureau_advisor"), OTHER_BUREAU),
+    ],
+    "assessment:review_self_assess": review_action(
+        "the advisor's self-assessment",
+        {"advisor_user"},
+        review_form(self_assessment="按时到村服务，完成讲座。", self_rating="good"),
+    ),
+    "assessment:review_confirm": review_action("the advisor confirms the indicators", {"advisor_user"}),
+    "assessment:review_object": review_action(
+        "the advisor objects", {"advisor_user"}, review_form(objection="3月到村服务未计入")
+    ),
+    "assessment:review_office_rate": review_action(
+        "the justice office's rating",
+        {"office_user"},
+        review_form(office_rating="good", office_comment="服务认真，群众满意。"),
+    ),
+    "assessment:review_answer": review_action(
+        "the office answers an open objection",
+        {"office_user"},
+        review_form(objection_answer="经核实，3月日志未经村确认，不计入。"),
+        state="objected",
+    ),
+    "assessment:review_finalize": review_action(
+        "the bureau's final tier (with a reason, whatever the proposed one)",
+        BUREAU,
+        review_form(final_tier="pass", override_reason="综合回访情况调整"),
+    ),
+    "assessment:review_change_final": [
+        Case(
+            "a change after the lock: bureau admins (and the superuser)",
+            a_review("advisor", "final"),
+            {"bureau_admin_user"},
+            forbidden={"bureau_staff_user", "office_user", "advisor_user"},
+            method="post",
+            data=review_form(final_tier="good", reason="复核后调整"),
+        )
+    ],
+    "assessment:review_village": [
+        Case(
+            "the liaison's village in the advisor's review",
+            a_review_village("advisor", "village"),
+            REVIEW_READERS | {"liaison_user"},
+        ),
+        Case("another village of the review", a_review_village("advisor", "second_village"), REVIEW_READERS),
+        Case(
+            "the village of another township's advisor",
+            a_review_village("other_advisor", "other_township_village"),
+            OTHER_REVIEW_READERS,
+        ),
+    ],
+    "assessment:review_village_rate": [
+        Case(
+            "the liaison rates their village; the office may record it on the village's behalf",
+            a_review_village("advisor", "village"),
+            {"liaison_user", "office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+            data=review_form(village_rating="good", village_comment="每月按时到村"),
+        ),
+        Case(
+            "the village of another township: its office only",
+            a_review_village("other_advisor", "other_township_village"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+            data=review_form(village_rating="pass"),
+        ),
+    ],
+    # --- the payout sheet and the year-end report of a period (assessment/views/sheets.py) ---
+    "assessment:payout_sheet": [
+        Case(
+            "the bureau's period: the money is the bureau's to see",
+            a_period("bureau"),
+            BUREAU,
+            forbidden=PERIOD_READERS - BUREAU,
+        ),
+        Case("another bureau's period", a_period("other_bureau"), OTHER_BUREAU),
+    ],
+    "assessment:payout_deduction_add": [
+        Case(
+            "a deduction from the advisor's agreement, before the tier is final: the bureau's staff",
+            a_period("bureau"),
+            BUREAU,
+            forbidden=(PERIOD_READERS - BUREAU) | {"superuser"},
+            method="post",
+            data=a_deduction_of_the_advisor,
+        ),
+    ],
+    "assessment:year_report": [
+        Case(
+            "the bureau's report (a justice office: its own township's)",
+            a_period("bureau"),
+            BUREAU | {"office_user", "other_office_user"},
+            forbidden={"advisor_user", "other_advisor_user", "liaison_user"},
+        ),
+        Case("another bureau's period", a_period("other_bureau"), OTHER_BUREAU),
+    ],
+    # --- return visits and inspections (assessment/views/visits.py) ---
+    "assessment:return_visit_list": [Case("the list, showing the visits in scope", no_kwargs, EVERYONE)],
+    "assessment:return_visit_create": [
+        Case(
+            "回访 is recorded by the bureau's staff (of any bureau, for its own villages)",
+            no_kwargs,
+            BUREAU | OTHER_BUREAU,
+            forbidden=EVERYONE - BUREAU - OTHER_BUREAU,
+        )
+    ],
+    "assessment:return_visit_detail": [
+        Case("a visit to the liaison's village", a_return_visit, BUREAU | {"office_user"}),
+    ],
+    "assessment:inspection_list": [Case("the list, showing the inspections in scope", no_kwargs, EVERYONE)],
+    "assessment:inspection_create": [
+        Case("检查 by the bureau's or a justice office's staff", no_kwargs, STAFF, forbidden=EVERYONE - STAFF)
+    ],
+    "assessment:inspection_detail": [
+        Case(
+            "an inspection of the liaison's village", an_inspection_with_a_finding, BUREAU | {"office_user"}
+        ),
+    ],
+    "assessment:inspection_resolve": [
+        Case(
+            "its resolution: the bureau or the township's justice office",
+            an_inspection_with_a_finding,
+            BUREAU | {"office_user"},
+            forbidden={"superuser"},
+            method="post",
+            data=a_resolution,
         ),
     ],
 }

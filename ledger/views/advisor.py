@@ -87,6 +87,7 @@ def worklog_edit(request, pk: int):
                         by=request.user,
                         data=form.to_input(),
                         submit="submit" in request.POST,
+                        version=form.cleaned_data["version"],
                     )
                     if form.cleaned_data.get("photos"):
                         services.worklog_add_photos(
@@ -95,6 +96,7 @@ def worklog_edit(request, pk: int):
             except ValidationError as error:
                 attach_errors(form, error)
                 worklog = get_worklog_for_user(request.user, pk)  # as stored, not as half-applied
+                form.show_current_version(worklog)
             else:
                 _saved_message(request, worklog)
                 return redirect(worklog)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, profile_of
 from advisors.models import Agreement
 from advisors.selectors import agreements_visible_to
+from common.phones import exports_in_full
 from villages.models import Bureau, Township, Village
 from villages.selectors import bureaus_visible_to, villages_visible_to
 
@@ -128,7 +129,7 @@ def reports_index(request: HttpRequest) -> HttpResponse:
 
 
 def _worklog_response(request: HttpRequest, logs, title: str, filename: str) -> HttpResponse:
-    sheets = reports.worklog_sheets(logs)
+    sheets = reports.worklog_sheets(logs, phone_in_full=lambda log: exports_in_full(request.user, log))
     context = {"sheets": sheets, "title": title}
     if _format(request) == "pdf":
         return attachment(render_pdf("ledger/pdf/worklog.html", context), f"{filename}.pdf", PDF_TYPE)
