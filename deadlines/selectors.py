@@ -188,14 +188,24 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
     hours_start = quarter_start if per_quarter else month_start
     ledger_due = ledger_due_date(bureau, today.year, today.month)
 
-    villages = list(scope.villages.select_related("township").order_by("township__code", "code"))
+    # A row per village of a whole bureau: only the columns the page shows (a full row per village, agreement and
+    # advisor cost more to build in Python than the queries take).
+    villages = list(scope.villages.only("name", "code", "township_id").order_by("township__code", "code"))
     townships = list(scope.townships.order_by("code"))
-    advisors = {
-        agreement.village_id: agreement.advisor
-        for agreement in Agreement.objects.covering(today)
+    township_of = {t.pk: t for t in townships}
+    for village in villages:  # each village's township from the list above, not one copy per village
+        if village.township_id in township_of:
+            Village.township.field.set_cached_value(village, township_of[village.township_id])
+    named: dict[int, Advisor] = {}  # the page shows an advisor's name and links to them: nothing more is read
+    advisors = {}
+    for village_id, advisor_id, name in (
+        Agreement.objects.covering(today)
         .filter(village__in=scope.villages)
-        .select_related("advisor")
-    }
+        .values_list("village_id", "advisor_id", "advisor__name")
+    ):
+        if advisor_id not in named:
+            named[advisor_id] = Advisor(pk=advisor_id, name=name)
+        advisors[village_id] = named[advisor_id]
     in_month = Q(service_date__gte=month_start)
     totals = {
         row["village_id"]: row
@@ -217,7 +227,7 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
         (s.advisor_id, s.village_id): s
         for s in LedgerSubmission.objects.filter(
             village__in=scope.villages, year=today.year, month=today.month
-        )
+        ).only("advisor_id", "village_id", "submitted_at", "is_late")
     }
     ledgers = {
         ledger.township_id: ledger

@@ -28,6 +28,7 @@ from accounts.security import password_set_by_user
 from accounts.services import user_assign_role
 from advisors.models import Advisor, Agreement, Firm
 from advisors.services import agreement_renew
+from ledger import rollups
 from ledger.models import WorkLog
 from villages.models import Bureau, Township, Village
 
@@ -175,6 +176,7 @@ def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
             bureau.save(update_fields=["records_start_on"])
             generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
             seed_reviews(bureau, today=timezone.localdate(), seed=seed)
+            rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
     if created and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner expects nearly empty tables
             cursor.execute("ANALYZE")

@@ -447,3 +447,32 @@ class TownshipLedger(models.Model):
             "year": self.year,
             "month": self.month,
         }
+
+
+class WorkLogMonthly(models.Model):
+    """A rollup of the counted logs (issue 8): per township, advisor and month, one totals row (`service_type`
+    empty: logs, people, hours, on-site visits, lectures) and one row per service type (logs and people). Kept
+    current by ledger/rollups.py; the whole-bureau statistics read it instead of the logs."""
+
+    bureau = models.ForeignKey("villages.Bureau", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey("villages.Township", on_delete=models.CASCADE, related_name="+")
+    advisor = models.ForeignKey("advisors.Advisor", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, null=True, related_name="+")
+    logs = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    onsite = models.PositiveIntegerField(default=0)
+    lectures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("工作日志月度汇总")
+        verbose_name_plural = _("工作日志月度汇总")
+        indexes = [
+            models.Index(fields=["bureau", "year", "month"]),
+            models.Index(fields=["township", "year", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.year}-{self.month:02d}"

@@ -106,7 +106,9 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             entry["requirement"] = _("每月%(day)s日前向司法所报送台账") % {"day": bureau.ledger_due_day}
             entry["value"] = _("%(v)s / %(r)s 个月按时") % {"v": item["value"], "r": item["required"]}
             entry["missing"] = [_month(m) for m in item.get("missing", [])]
-            entry["link"] = reverse("ledger:ledger_month", args=[row.village_id])
+            # The annual ledger (form 2) of this advisor and village: every role in scope may open it.
+            query = {"advisor": review.advisor_id, "village": row.village_id, "year": review.period.year}
+            entry["link"] = f"{reverse('ledger:report_ledger')}?{urlencode(query)}"
         elif key == "logs_confirmed":
             entry["requirement"] = _("日志经村(居)联络员确认")
             entry["value"] = _("%(v)s / %(r)s 条") % {"v": item["value"], "r": item["required"]}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from audit.services import audit_bulk_change
+from ledger import rollups
 from ledger.models import ServiceMode, TownshipLedger, WorkLog
 from notifications.services import Message, notify_many
 from villages.models import ServicePeriod, Township
@@ -45,6 +46,8 @@ def month_end(*, on: date, bureau_ids: Collection[int] | None = None) -> dict:
         return {"summary": "今天不是月末。", "flags": 0, "notified": 0}
     deadline = end_of_day(on)
     period = month_label(on)
+    # The month's statistics rollup, rebuilt from the logs (the receivers keep it current; this corrects drift).
+    rollups.rebuild_month(on.year, on.month, bureau_ids=list(bureaus))
 
     # Township ledgers: forwarded to the bureau before the month's end, or late.
     forwarded = TownshipLedger.objects.filter(
