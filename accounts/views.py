@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -19,9 +20,10 @@ from advisors.selectors import (
     with_current_agreements,
     with_current_village_counts,
 )
-from common.pagination import paginate
+from common.pagination import PER_PAGE
 from ledger.models import WorkLog
 from ledger.selectors import incidents_visible_to, review_counts, village_progress, worklogs_visible_to
+from villages.models import Township
 from villages.selectors import townships_visible_to, villages_visible_to
 
 from . import security
@@ -45,10 +47,32 @@ def home(request):
     ](request)
 
 
+class AnnotatedPagePaginator(Paginator):
+    """Pages of plain rows, each page's rows then annotated: the count and the page's slice run on the plain
+    queryset (from the index), and the annotations (grouped counts) only over the page's rows.
+
+    Over the grouped query, COUNT(*) and even LIMIT 50 computed every township's aggregates first (130 ms each for a
+    province's 1,800 townships). `annotate` must keep the plain queryset's order.
+    """
+
+    def __init__(self, object_list, per_page, *, annotate, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.annotate = annotate
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        on_page = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(self.annotate(self.object_list.filter(pk__in=on_page)), number, self)
+
+
 def _bureau_home(request):
     """Coverage per township, and the bureau's totals."""
     user = request.user
-    page = paginate(request, with_coverage_counts(townships_visible_to(user)))
+    townships = townships_visible_to(user).order_by(*Township._meta.ordering)
+    page = AnnotatedPagePaginator(townships, PER_PAGE, annotate=with_coverage_counts).get_page(
+        request.GET.get("page")
+    )
     totals = {
         "townships": page.paginator.count,
         "villages": villages_visible_to(user).count(),

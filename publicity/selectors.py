@@ -1,6 +1,8 @@
 """What the public pages show: only current, active advisors and aggregate figures, never personal data."""
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,8 +16,12 @@ from villages.models import Township, Village
 from . import cache as page_cache
 
 MAX_QUERY_LENGTH = 50
-INDEX_CACHE_KEY = "publicity:search-index:{version}"
+INDEX_CACHE_KEY = "publicity:search-index:2:{version}"  # 2: the SearchIndex of tuples
 INDEX_TIMEOUT = 10 * 60
+BROWSING_CACHE_KEY = "publicity:browsing:{version}"
+FIGURES_COVERAGE_KEY = "publicity:figures:coverage:{version}:{day}"
+FIGURES_SERVICES_KEY = "publicity:figures:services:{year}:{day}"
+FIGURES_TIMEOUT = 24 * 3600  # keyed by the day as well: never older than the day
 
 # What a village's legal advisor does for residents (seed 001 二(二); the service types of ledger/0002).
 ADVISOR_SERVICES = [
@@ -31,8 +37,12 @@ ADVISOR_SERVICES = [
 ]
 
 
+@lru_cache(maxsize=200_000)
 def initials(text: str) -> str:
-    """Pinyin initials of the Chinese characters ("东风村" → "dfc"); other characters are kept, lower-cased."""
+    """Pinyin initials of the Chinese characters ("东风村" → "dfc"); other characters are kept, lower-cased.
+
+    Remembered in the process: rebuilding the search index after a change then converts only the new names (the
+    80,000 names of a province take seconds through pypinyin)."""
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
 
 
@@ -58,34 +68,45 @@ def public_advisor_of(village: Village) -> Advisor | None:
     return agreements[0].advisor if agreements else None
 
 
+# (pk, name lower-cased, pinyin initials[, township id of a village]): plain tuples, which the cache unpickles
+# in milliseconds (80,000 dataclass instances took 300 ms on every search at province scale).
+IndexRow = tuple
+
+
 @dataclass(frozen=True)
-class IndexEntry:
-    kind: str  # "village", "township" or "advisor"
-    pk: int
-    text: str
-    initials: str
+class SearchIndex:
+    villages: list[IndexRow]  # in page order (township code, village code), with the township id
+    townships: list[IndexRow]
+    advisors: list[IndexRow]  # in page order (name, pk)
 
 
-def search_index() -> list[IndexEntry]:
-    """Names and their pinyin initials of every village, township and advisor, cached (a few thousand rows)."""
+# The index last read by this process, and its cache key: reused while the shared cache still holds that key
+# (unpickling it again took 20 ms and 19 MiB per search at province scale).
+_kept_index: dict[str, tuple[str, SearchIndex]] = {}
+
+
+def search_index() -> SearchIndex:
+    """Names and their pinyin initials of every village, township and advisor, cached (80,000 rows at province
+    scale)."""
     key = INDEX_CACHE_KEY.format(version=page_cache.version())
+    kept = _kept_index.get("index")
+    if kept is not None and kept[0] == key and cache.has_key(key):
+        return kept[1]
     index = cache.get(key)
     if index is None:
-        index = [
-            *(
-                IndexEntry("village", pk, name, initials(name))
-                for pk, name in Village.objects.values_list("pk", "name")
-            ),
-            *(
-                IndexEntry("township", pk, name, initials(name))
-                for pk, name in Township.objects.values_list("pk", "name")
-            ),
-            *(
-                IndexEntry("advisor", pk, name, initials(name))
-                for pk, name in Advisor.objects.values_list("pk", "name")
-            ),
-        ]
+        villages = Village.objects.order_by("township__code", "code").values_list("pk", "name", "township_id")
+        index = SearchIndex(
+            villages=[(pk, name.lower(), initials(name), township) for pk, name, township in villages],
+            townships=[
+                (pk, name.lower(), initials(name)) for pk, name in Township.objects.values_list("pk", "name")
+            ],
+            advisors=[
+                (pk, name.lower(), initials(name))
+                for pk, name in Advisor.objects.order_by("name", "pk").values_list("pk", "name")
+            ],
+        )
         cache.set(key, index, INDEX_TIMEOUT)
+    _kept_index["index"] = (key, index)
     return index
 
 
@@ -117,45 +138,95 @@ def search(query: str, *, limit: int = 50) -> SearchResults:
     """Villages (by their name or their township's) and public advisors matching a name or pinyin initials.
 
     The cached index only finds candidate ids: what is shown is read live, so an advisor made inactive or an
-    agreement ended disappears at once.
+    agreement ended disappears at once. The index holds names in page order, so only the first `limit` matching
+    villages are asked for, and the advisors in slices (a one-letter search may match most of a province).
     """
     needle = query.lower()
-    ids: dict[str, set[int]] = {"village": set(), "township": set(), "advisor": set()}
-    for entry in search_index():
-        if needle in entry.text.lower() or (needle.isascii() and needle in entry.initials):
-            ids[entry.kind].add(entry.pk)
+    initials_too = needle.isascii()
+    index = search_index()
+
+    def matches(row: IndexRow) -> bool:
+        return needle in row[1] or (initials_too and needle in row[2])
+
+    townships = {row[0] for row in index.townships if matches(row)}
+    village_ids: list[int] = []
+    for row in index.villages:
+        if row[3] in townships or matches(row):
+            village_ids.append(row[0])
+            if len(village_ids) == limit:
+                break
+    advisor_ids = [row[0] for row in index.advisors if matches(row)]
     villages = list(
-        with_public_advisor(
-            Village.objects.filter(Q(pk__in=ids["village"]) | Q(township_id__in=ids["township"]))
-        ).order_by("township__code", "code")[:limit]
+        with_public_advisor(Village.objects.filter(pk__in=village_ids)).order_by("township__code", "code")
     )
-    advisors = list(public_advisors().filter(pk__in=ids["advisor"]).select_related("firm")[:limit])
-    return SearchResults(villages, advisors)
+    return SearchResults(villages, _first_public_advisors(advisor_ids, limit))
+
+
+def _first_public_advisors(ids: list[int], limit: int) -> list[Advisor]:
+    """The first `limit` public advisors among `ids` (in page order): most are public, so the first slice of
+    4 × limit usually holds them; the rest is asked for only when it does not."""
+    public = public_advisors().select_related("firm")
+    head = ids[: 4 * limit]
+    found = list(public.filter(pk__in=head)[:limit])
+    if len(found) < limit and len(ids) > len(head):
+        found += public.filter(pk__in=ids[len(head) :])[: limit - len(found)]
+    return found
 
 
 def district_figures(year: int | None = None) -> dict[str, int]:
-    """Aggregates only: villages covered and advisors serving today, services counted this year."""
-    year = year or timezone.localdate().year
-    current = _current_agreements()
-    logs = WorkLog.objects.counted().filter(service_date__year=year)
-    services = logs.aggregate(
-        consultations=Count("pk", filter=Q(service_types__code="consultation"), distinct=True),
-        mediations=Count("pk", filter=Q(service_types__code="mediation"), distinct=True),
-        lectures=Count("pk", filter=Q(service_types__code="publicity"), distinct=True),
-    )
-    return {
-        "villages": current.values("village_id").distinct().count(),
-        "advisors": current.values("advisor_id").distinct().count(),
-        **services,
-    }
+    """Aggregates only: villages covered and advisors serving today, services counted this year.
+
+    Cached, so that a search costs only its own query: the coverage per public cache version and day (a change of
+    an agreement shows at once), the services per day (a `COUNT(DISTINCT …)` over the year's logs, over a second at
+    province scale; the logs do not bump the version, so the public total lags by at most a day).
+    """
+    today = timezone.localdate()
+    year = year or today.year
+    coverage_key = FIGURES_COVERAGE_KEY.format(version=page_cache.version(), day=today.isoformat())
+    coverage = cache.get(coverage_key)
+    if coverage is None:
+        current = _current_agreements()
+        coverage = {
+            "villages": current.values("village_id").distinct().count(),
+            "advisors": current.values("advisor_id").distinct().count(),
+        }
+        cache.set(coverage_key, coverage, FIGURES_TIMEOUT)
+    services_key = FIGURES_SERVICES_KEY.format(year=year, day=today.isoformat())
+    services = cache.get(services_key)
+    if services is None:
+        services = (
+            WorkLog.objects.counted()
+            .filter(service_date__year=year)
+            .aggregate(
+                consultations=Count("pk", filter=Q(service_types__code="consultation"), distinct=True),
+                mediations=Count("pk", filter=Q(service_types__code="mediation"), distinct=True),
+                lectures=Count("pk", filter=Q(service_types__code="publicity"), distinct=True),
+            )
+        )
+        cache.set(services_key, services, FIGURES_TIMEOUT)
+    return {**coverage, **services}
 
 
-def townships_for_browsing() -> QuerySet[Township]:
-    return (
-        Township.objects.select_related("bureau")
-        .annotate(village_count=Count("villages"))
-        .order_by("bureau__name", "code")
-    )
+class BrowsedTownship(NamedTuple):
+    pk: int
+    name: str
+    village_count: int
+
+
+def townships_for_browsing() -> list[BrowsedTownship]:
+    """Every township and its number of villages, cached per public cache version (1,800 at province scale: a
+    grouped count over the villages on every search otherwise)."""
+    key = BROWSING_CACHE_KEY.format(version=page_cache.version())
+    townships = cache.get(key)
+    if townships is None:
+        rows = (
+            Township.objects.annotate(village_count=Count("villages"))
+            .order_by("bureau__name", "code")
+            .values_list("pk", "name", "village_count")
+        )
+        townships = [BrowsedTownship(*row) for row in rows]
+        cache.set(key, townships, INDEX_TIMEOUT)
+    return townships
 
 
 def public_agreements_of(advisor: Advisor) -> QuerySet[Agreement]:
