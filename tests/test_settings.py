@@ -25,6 +25,7 @@ PRINT_DEFAULTS = (
 # Variables the settings read; none of them may leak in from the shell running the tests.
 SETTINGS_VARIABLES = {
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process; fails `check --deploy`
     # Every name config/settings.py reads with env(...), env.bool(...), env.int(...) and the like.
     *re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', (PROJECT_ROOT / "config" / "settings.py").read_text()),
 }
