@@ -16,7 +16,10 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from audit.services import EXPORT, audit_event
 from common.spreadsheets import escape_formula
@@ -43,6 +46,48 @@ BOLD = Font(name="宋体", size=10, bold=True)
 TITLE = Font(name="黑体", size=16, bold=True)
 
 
+WRITTEN_SHEET_PARTS = (
+    "column_dimensions",
+    "row_dimensions",
+    "merged_cells",
+    "page_setup",
+    "print_options",
+    "page_margins",
+    "views",
+    "protection",
+    "data_validations",
+    "conditional_formatting",
+    "sheet_properties",
+    "sheet_format",
+    "row_breaks",
+    "col_breaks",
+    "scenarios",
+    "HeaderFooter",
+)
+
+
+def _new_sheet(wb: Workbook, title: str):
+    """`wb.create_sheet(title)` without openpyxl's comparison of the title with every sheet before it (quadratic:
+    a third of a 3,000-sheet workbook's time). The workbook's titles are kept in a set; a title openpyxl would
+    change or refuse (a duplicate, too long, a forbidden character) still goes through `create_sheet`."""
+    titles = wb.__dict__.setdefault("_ledger_titles", set())
+    if (
+        not wb.write_only
+        or not title
+        or len(title) > 31
+        or title.lower() in titles
+        or INVALID_TITLE_REGEX.search(title)
+    ):
+        ws = wb.create_sheet(title=title)
+    else:
+        ws = WriteOnlyWorksheet(parent=None, title=None)  # without a parent, the title is not checked
+        ws._parent = wb
+        ws._WorkbookChild__title = title
+        wb._add_sheet(ws)
+    titles.add(ws.title.lower())
+    return ws
+
+
 def _cell(ws, value, *, font=FONT, alignment=WRAP, border=BORDER, number_format: str | None = None):
     cell = WriteOnlyCell(ws, value=value)
     # Setting a style looks it up in the workbook's style tables, hashing every attribute: done once per
@@ -50,7 +95,7 @@ def _cell(ws, value, *, font=FONT, alignment=WRAP, border=BORDER, number_format:
     styles = ws.parent.__dict__.setdefault("_ledger_styles", {})
     key = (id(font), id(alignment), id(border), number_format)
     if key in styles:
-        cell._style = copy(styles[key])
+        cell._style = StyleArray(styles[key])
         return escape_formula(cell)  # after the style, of which the quote prefix is part: = + - @ stay text
     cell.font = font
     cell.alignment = alignment
@@ -76,7 +121,7 @@ def write_table(wb: Workbook, table: Table) -> None:
     """One sheet in write-only mode: title, subtitle, the form's two header rows with merged cells, the rows as
     real dates and numbers, totals, the footnote; widths, frozen header, landscape fit to width, title rows
     repeated on every printed page."""
-    ws = wb.create_sheet(title=table.sheet_name)
+    ws = _new_sheet(wb, table.sheet_name)
     n = len(table.columns)
     last = get_column_letter(n)
     for index, column in enumerate(table.columns, start=1):
@@ -137,6 +182,14 @@ def write_table(wb: Workbook, table: Table) -> None:
         row_number += 2
         ws.merged_cells.add(f"A{row_number}:{last}{row_number}")
         ws.append([_cell(ws, f"注：{table.footnote}", border=None)])
+    if wb.write_only:
+        # Finished now rather than at save: its temporary file and XML writer are released, so a workbook of
+        # thousands of sheets does not hold thousands of open files and writers until the end.
+        ws.close()
+        # What was written into the sheet's file is not needed again; saving reads only the title, state, print
+        # titles and relationships. Dropped, a 3,000-sheet workbook holds a few MB until it is saved, not 60.
+        for name in WRITTEN_SHEET_PARTS:
+            ws.__dict__.pop(name, None)
 
 
 def render_xlsx(report: Report) -> bytes:

@@ -21,7 +21,7 @@ from advisors.models import Advisor, Agreement
 from common.masking import mask_phone
 from villages.models import Bureau, Township, Village
 
-from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog
+from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog, WorkLogMonthly
 from .selectors import month_of
 
 LEDGER_FOOTNOTE = (
@@ -299,18 +299,35 @@ def annual_ledger(*, advisor: Advisor, village: Village, year: int) -> Report:
     )
 
 
+# The log fields `_ledger_row` reads (with the village's name and the lecture's topic).
+LEDGER_ROW_FIELDS = (
+    "village",
+    "service_date",
+    "object_name",
+    "content",
+    "result",
+    "mode",
+    "remarks",
+    "mediation_problem",
+    "mediation_measures",
+    "mediation_result",
+)
 CHUNK = 500  # logs read (and their service types fetched) at a time by the streamed exports
 
 
 def county_ledgers(*, bureau: Bureau, year: int) -> Report:
     """Every village's annual ledger of the bureau, one table (sheet) per village, streamed: one query read
-    with a server-side cursor in chunks, so a workbook written in write-only mode stays in constant memory."""
+    with a server-side cursor in chunks (and per chunk its service types and villages), so a workbook written in
+    write-only mode stays in constant memory."""
     logs = (
         WorkLog.objects.filter(village__township__bureau=bureau, service_date__year=year)
         .counted()
-        .select_related("village__township", "advisor", "lecture")
+        # Only what a row shows: building model instances is most of the reading time.
+        .select_related("lecture")
+        .only(*LEDGER_ROW_FIELDS, "lecture__topic")
         .order_by("village__township__code", "village__code", "service_date", "start_time", "pk")
     )
+    township_names = dict(Township.objects.filter(bureau=bureau).values_list("pk", "name"))
     type_names = {t.pk: (t.code, t.name) for t in _service_types()}
     through = WorkLog.service_types.through
 
@@ -331,8 +348,11 @@ def county_ledgers(*, bureau: Bureau, year: int) -> Report:
             "worklog_id", "servicetype_id"
         ):
             pairs.setdefault(worklog_id, []).append(type_names[type_id])
+        # The chunk's few villages once each, rather than a copy of its village joined to every log.
+        villages = Village.objects.only("name", "code", "township_id").in_bulk({b.village_id for b in batch})
         for log in batch:
             log.type_pairs = pairs.get(log.pk, [])
+            log.village = villages[log.village_id]
             yield log
 
     def tables() -> Iterator[Table]:
@@ -348,7 +368,7 @@ def county_ledgers(*, bureau: Bureau, year: int) -> Report:
 
             yield Table(
                 title="河南省村(居)法律顾问工作台账",
-                subtitle=f"（{year}年度）　乡镇(街道)：{village.township.name}　村(居)：{village.name}",
+                subtitle=f"（{year}年度）　乡镇(街道)：{township_names[village.township_id]}　村(居)：{village.name}",
                 columns=LEDGER_COLUMNS,
                 rows=rows(),
                 footnote=LEDGER_FOOTNOTE,
@@ -389,6 +409,33 @@ def _grouped_counts(logs: QuerySet[WorkLog], key: str) -> tuple[dict, dict]:
         .order_by()
     ):
         by_type[(row[key], row["service_types__code"])] = row
+    return totals, by_type
+
+
+def _rollup_counts(rollup: QuerySet[WorkLogMonthly], key: str) -> tuple[dict, dict]:
+    """What `_grouped_counts` returns, summed from the monthly rollup: two grouped queries over its few rows."""
+    totals = {
+        row.pop(key): row
+        for row in rollup.filter(service_type__isnull=True)
+        .values(key)
+        .annotate(
+            logs_=Sum("logs"),
+            hours_=Sum("hours"),
+            onsite_=Sum("onsite"),
+            lectures_=Sum("lectures"),
+            people_=Sum("people"),
+        )
+        .order_by()
+    }
+    totals = {group: {name[:-1]: value for name, value in row.items()} for group, row in totals.items()}
+    by_type: dict = {}
+    for row in (
+        rollup.filter(service_type__isnull=False)
+        .values(key, "service_type__code")
+        .annotate(n=Sum("logs"), people=Sum("people"))
+        .order_by()
+    ):
+        by_type[(row[key], row["service_type__code"])] = row
     return totals, by_type
 
 
@@ -504,11 +551,13 @@ def township_month_summary(*, township: Township, year: int, month: int) -> Repo
 
 def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Report:
     """The bureau's half-year or year: by township and by advisor, the services by type (consultations in
-    person-times), lectures, on-site visits, hours and logs, with a totals row. Four grouped queries and two lists."""
+    person-times), lectures, on-site visits, hours and logs, with a totals row. Four grouped queries over the monthly
+    rollup (ledger/rollups.py, kept current on every write of a log) and two lists."""
     start, end, period = _half_bounds(year, half)
     types = _service_types()
-    logs = WorkLog.objects.filter(
-        village__township__bureau=bureau, service_date__gte=start, service_date__lt=end
+    # The monthly rollup (ledger/rollups.py), not the logs: a half-year is whole months.
+    rollup = WorkLogMonthly.objects.filter(
+        bureau=bureau, year=year, month__gte=start.month, month__lte=(end - timedelta(days=1)).month
     )
     columns_after = [
         Column("法治讲座（场）", 8, kind="int"),
@@ -518,7 +567,7 @@ def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Re
     ]
 
     def table(first: list[Column], keyed: list[tuple[Any, list[Any]]], key: str, label: str) -> Table:
-        totals, by_type = _grouped_counts(logs, key)
+        totals, by_type = _rollup_counts(rollup, key)
         rows = []
         for group, names in keyed:
             row = totals.get(group, {})
@@ -548,10 +597,10 @@ def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Re
     by_township = table(
         [Column("乡镇(街道)", 14)],
         [(t.pk, [t.name]) for t in townships],
-        "village__township_id",
+        "township_id",
         "按乡镇(街道)",
     )
-    advisor_ids = logs.counted().values("advisor_id")
+    advisor_ids = rollup.filter(service_type__isnull=True).values("advisor_id")
     advisors = list(Advisor.objects.filter(pk__in=advisor_ids).select_related("firm").order_by("name", "pk"))
     by_advisor = table(
         [Column("法律顾问", 10), Column("所在机构", 20)],
