@@ -2,6 +2,7 @@
 permission denials: a PermissionDenied or a 403, and the 404 a logged-in user gets for an object outside their scope
 (a view's Http404; a URL that matches no pattern never reaches the view and is not recorded)."""
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,7 +22,12 @@ class AuditMiddleware(AuditlogMiddleware):
         return None
 
     def __call__(self, request):
-        response = super().__call__(request)
+        try:
+            response = super().__call__(request)
+        finally:
+            # auditlog leaves the request's context (its user) in place after the request; an entry written later
+            # outside any request (a job, a failed login's follow-up) must not inherit that user.
+            auditlog_value.set({"signal_duid": ("after-request", id(request))})
         if response.status_code == 403 and not getattr(request, _RECORDED, False):
             self._record(request, s.DENIED)
         return response
