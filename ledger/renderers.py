@@ -11,7 +11,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -213,3 +213,23 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
         f"attachment; filename=\"report.{extension}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+# The formats every table report is offered in: the HTML preview, and the two downloads.
+REPORT_FORMATS = ("html", "pdf", "xlsx")
+
+
+def report_format(request: HttpRequest) -> str:
+    """The `?format=` asked for (html by default); anything else is not a page."""
+    value = request.GET.get("format", "html")
+    if value not in REPORT_FORMATS:
+        raise Http404("格式无效")
+    return value
+
+
+def report_download(report: Report, fmt: str) -> HttpResponse:
+    """The report as an Excel workbook (`xlsx`) or a PDF of the form (`pdf`)."""
+    if fmt == "xlsx":
+        return attachment(render_xlsx(report), f"{report.filename}.xlsx", XLSX_TYPE)
+    context = {"report": report, "tables": list(report.tables)}
+    return attachment(render_pdf("ledger/pdf/table.html", context), f"{report.filename}.pdf", PDF_TYPE)

@@ -20,29 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, profile_of
-from ledger.renderers import PDF_TYPE, XLSX_TYPE, attachment, render_pdf, render_xlsx
-from ledger.reports import Report
+from ledger.renderers import report_download, report_format
 from villages.selectors import townships_visible_to
 
 from .. import reports, services
 from ..models import ReviewPeriod
 from ..selectors import get_period_for_user
-
-FORMATS = ("html", "pdf", "xlsx")
-
-
-def _format(request: HttpRequest) -> str:
-    value = request.GET.get("format", "html")
-    if value not in FORMATS:
-        raise Http404(_("格式无效"))
-    return value
-
-
-def _download(report: Report, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        return attachment(render_xlsx(report), f"{report.filename}.xlsx", XLSX_TYPE)
-    context = {"report": report, "tables": list(report.tables)}
-    return attachment(render_pdf("ledger/pdf/table.html", context), f"{report.filename}.pdf", PDF_TYPE)
 
 
 def _is_bureau_of(user, period: ReviewPeriod) -> bool:
@@ -84,10 +67,10 @@ def _payout_period(request: HttpRequest, pk: int) -> ReviewPeriod:
 @login_required
 def payout_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     period = _payout_period(request, pk)
-    fmt = _format(request)
+    fmt = report_format(request)
     sheet = reports.payout_sheet(period)
     if fmt != "html":
-        return _download(sheet.report, fmt)
+        return report_download(sheet.report, fmt)
     return _payout_page(request, period, sheet, DeductionForm(lines=sheet.lines))
 
 
@@ -146,10 +129,10 @@ def year_report(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     else:
         raise PermissionDenied(_("工作报告由司法局和司法所工作人员查看。"))
-    fmt = _format(request)
+    fmt = report_format(request)
     report = reports.year_report(period, township)
     if fmt != "html":
-        return _download(report, fmt)
+        return report_download(report, fmt)
     context = {
         "period": period,
         "report": report,

@@ -19,11 +19,8 @@ from villages.selectors import bureaus_visible_to, villages_visible_to
 
 from .. import reports
 from ..models import WorkLog
-from ..renderers import PDF_TYPE, XLSX_TYPE, attachment, render_pdf, render_xlsx
+from ..renderers import PDF_TYPE, attachment, render_pdf, report_download, report_format
 from ..selectors import get_worklog_for_user, townships_checked_by, worklogs_visible_to
-
-FORMATS = ("html", "pdf", "xlsx")
-
 
 # --- the scope of the forms (built on the project's selectors) ---
 
@@ -83,21 +80,10 @@ def _month(request: HttpRequest) -> int:
     return _int(request, "month", timezone.localdate().month, 1, 12)
 
 
-def _format(request: HttpRequest) -> str:
-    value = request.GET.get("format", "html")
-    if value not in FORMATS:
-        raise Http404("格式无效")
-    return value
-
-
 def _respond(request: HttpRequest, report: reports.Report, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        return attachment(render_xlsx(report), f"{report.filename}.xlsx", XLSX_TYPE)
-    tables = list(report.tables)
-    context = {"report": report, "tables": tables}
-    if fmt == "pdf":
-        return attachment(render_pdf("ledger/pdf/table.html", context), f"{report.filename}.pdf", PDF_TYPE)
-    return render(request, "ledger/reports/table.html", context)
+    if fmt != "html":
+        return report_download(report, fmt)
+    return render(request, "ledger/reports/table.html", {"report": report, "tables": list(report.tables)})
 
 
 # --- the pages ---
@@ -131,7 +117,7 @@ def reports_index(request: HttpRequest) -> HttpResponse:
 def _worklog_response(request: HttpRequest, logs, title: str, filename: str) -> HttpResponse:
     sheets = reports.worklog_sheets(logs, phone_in_full=lambda log: exports_in_full(request.user, log))
     context = {"sheets": sheets, "title": title}
-    if _format(request) == "pdf":
+    if report_format(request) == "pdf":
         return attachment(render_pdf("ledger/pdf/worklog.html", context), f"{filename}.pdf", PDF_TYPE)
     return render(request, "ledger/reports/worklog.html", context)
 
@@ -180,7 +166,7 @@ def report_ledger(request: HttpRequest) -> HttpResponse:
     if agreement is None:
         raise Http404
     report = reports.annual_ledger(advisor=agreement.advisor, village=agreement.village, year=_year(request))
-    return _respond(request, report, _format(request))
+    return _respond(request, report, report_format(request))
 
 
 @login_required
@@ -196,7 +182,7 @@ def report_township_month(request: HttpRequest) -> HttpResponse:
     if township is None:
         raise Http404
     report = reports.township_month_summary(township=township, year=_year(request), month=_month(request))
-    return _respond(request, report, _format(request))
+    return _respond(request, report, report_format(request))
 
 
 @login_required
@@ -211,4 +197,4 @@ def report_statistics(request: HttpRequest) -> HttpResponse:
         raise Http404
     half = _int(request, "half", 0, 0, 2) or None
     report = reports.work_statistics(bureau=bureau, year=_year(request), half=half)
-    return _respond(request, report, _format(request))
+    return _respond(request, report, report_format(request))
