@@ -29,10 +29,7 @@ from ..selectors import get_period_for_user
 
 
 def _is_bureau_of(user, period: ReviewPeriod) -> bool:
-    if user.is_superuser:
-        return True
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau and profile.bureau_id == period.bureau_id
+    return user.is_superuser or services.may_run_period(period, user)
 
 
 # --- 补贴发放表 ---
