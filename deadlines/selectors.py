@@ -6,11 +6,14 @@ and township ledgers, the open flags, the unfiled agreements and the last job ru
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
@@ -93,38 +96,61 @@ class LedgerState:
 
 @dataclass
 class VillageRow:
-    village: Village
+    """A village on the page: its advisor, ledger and this month's and quarter's work, with its open flags."""
+
+    village: Village  # with its township
     advisor: Advisor | None
     ledger: str
     ledger_submitted_at: datetime | None
-    onsite: int
-    hours: Decimal
-    lectures: int
+    onsite: int = 0
+    hours: Decimal = Decimal("0")
+    lectures: int = 0
     flags: list[Flag] = field(default_factory=list)
 
-    @property
-    def needs_attention(self) -> bool:
-        return (
-            self.advisor is None or bool(self.flags) or self.ledger in (LedgerState.OVERDUE, LedgerState.LATE)
-        )
+
+# The figures counted for each township by `_TOWNSHIP_COUNTS`, in its column order.
+COUNTS = (
+    "villages",
+    "served",
+    "on_time",
+    "late",
+    "unsubmitted",
+    "visits_met",
+    "hours_met",
+    "lectures_met",
+    "attention",
+    "unfiled",
+)
 
 
 @dataclass
 class TownshipRow:
     township: Township
-    ledger: TownshipLedger | None
-    villages: int = 0
-    on_time: int = 0
-    late: int = 0
-    overdue: int = 0
-    due: int = 0
-    visits_short: int = 0
-    hours_short: int = 0
-    lectures_short: int = 0
+    ledger_forwarded_at: datetime | None
+    ledger_is_late: bool
+    counts: dict[str, int]
+
+    def __getattr__(self, name: str):  # row.villages, row.on_time… in the template
+        try:
+            return self.__dict__["counts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     @property
     def forwarded(self) -> bool:
-        return bool(self.ledger and self.ledger.forwarded_at)
+        return self.ledger_forwarded_at is not None
+
+    @property
+    def visits_short(self) -> int:
+        return self.served - self.visits_met
+
+    @property
+    def hours_short(self) -> int:
+        return self.served - self.hours_met
+
+    @property
+    def lectures_short(self) -> int:
+        return self.served - self.lectures_met
 
 
 @dataclass
@@ -137,12 +163,14 @@ class Dashboard:
     ledger_due: date
     township_due: date  # the month's last day
     hours_per_quarter: bool
-    villages: list[VillageRow]
     townships: list[TownshipRow]
+    villages: "VillageRows"
+    attention: (
+        "VillageRows"  # the villages without an advisor, with an open flag, or with a ledger late or overdue
+    )
     flags: list[Flag]
     flags_total: int
     flag_counts: dict[str, int]
-    unfiled_agreements: int
     filing_deadline: date
     job_runs: list[dict]
     last_tick: JobRun | None
@@ -151,129 +179,58 @@ class Dashboard:
     def ledger_past_due(self) -> bool:
         return self.today > self.ledger_due
 
-    def count(self, attr: str, value) -> int:
-        return sum(1 for row in self.villages if getattr(row, attr) == value)
-
-    @property
-    def served(self) -> list[VillageRow]:
-        return [row for row in self.villages if row.advisor is not None]
-
     @property
     def stats(self) -> dict:
-        served = self.served
-        bureau = self.bureau
+        total = {name: sum(row.counts[name] for row in self.townships) for name in COUNTS}
+        unsubmitted = total.pop("unsubmitted")
         return {
-            "villages": len(self.villages),
-            "vacant": len(self.villages) - len(served),
-            "on_time": self.count("ledger", LedgerState.ON_TIME),
-            "late": self.count("ledger", LedgerState.LATE),
-            "overdue": self.count("ledger", LedgerState.OVERDUE),
-            "due": self.count("ledger", LedgerState.DUE),
+            **total,
+            "vacant": total["villages"] - total["served"],
+            "overdue": unsubmitted if self.ledger_past_due else 0,
+            "due": 0 if self.ledger_past_due else unsubmitted,
             "forwarded": sum(1 for row in self.townships if row.forwarded),
             "townships": len(self.townships),
-            "visits_met": sum(1 for row in served if row.onsite >= bureau.onsite_visits_per_month),
-            "hours_met": sum(1 for row in served if row.hours >= bureau.service_hours_required),
-            "lectures_met": sum(1 for row in served if row.lectures >= bureau.lectures_per_quarter),
-            "served": len(served),
         }
 
 
+class VillageRows:
+    """The villages of the dashboard in township and village order, for a `Paginator`: the count comes from the
+    township figures already computed, and a page is two queries for its rows whatever its number."""
+
+    def __init__(self, status: "_VillageStatus", *, count: int, attention_only: bool):
+        self._status = status
+        self._count = count
+        self._attention_only = attention_only
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, page: slice) -> list[VillageRow]:
+        return self._status.rows(page.start or 0, page.stop - (page.start or 0), self._attention_only)
+
+
 def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard:
-    """The dashboard of a bureau role (the whole bureau) or justice-office staff (their township)."""
+    """The dashboard of a bureau role (the whole bureau) or justice-office staff (their township).
+
+    Each township's figures are counted in the database (one statement over the villages, their agreements, the
+    month's submissions, open flags and the logs of the month and quarter), so a province of 60,000 villages
+    costs the database a few joins and Python nothing per village. The village list is read a page at a time.
+    """
     bureau = scope.bureau
     today = today or timezone.localdate()
     month_start, month_last = month_bounds(today)
     quarter_start, quarter_last = quarter_bounds(today)
-    per_quarter = bureau.service_hours_period == ServicePeriod.QUARTER
-    hours_start = quarter_start if per_quarter else month_start
     ledger_due = ledger_due_date(bureau, today.year, today.month)
+    status = _VillageStatus(scope, today, ledger_due)
+    townships = status.townships()
+    attention = sum(row.counts["attention"] for row in townships)
 
-    # A row per village of a whole bureau: only the columns the page shows (a full row per village, agreement and
-    # advisor cost more to build in Python than the queries take).
-    villages = list(scope.villages.only("name", "code", "township_id").order_by("township__code", "code"))
-    townships = list(scope.townships.order_by("code"))
-    township_of = {t.pk: t for t in townships}
-    for village in villages:  # each village's township from the list above, not one copy per village
-        if village.township_id in township_of:
-            Village.township.field.set_cached_value(village, township_of[village.township_id])
-    named: dict[int, Advisor] = {}  # the page shows an advisor's name and links to them: nothing more is read
-    advisors = {}
-    for village_id, advisor_id, name in (
-        Agreement.objects.covering(today)
-        .filter(village__in=scope.villages)
-        .values_list("village_id", "advisor_id", "advisor__name")
-    ):
-        if advisor_id not in named:
-            named[advisor_id] = Advisor(pk=advisor_id, name=name)
-        advisors[village_id] = named[advisor_id]
-    in_month = Q(service_date__gte=month_start)
-    totals = {
-        row["village_id"]: row
-        for row in WorkLog.objects.filter(
-            village__in=scope.villages,
-            status__in=WorkLog.COUNTED_STATUSES,
-            service_date__gte=min(month_start, quarter_start),
-            service_date__lte=today,
-        )
-        .values("village_id")
-        .annotate(
-            onsite=Count("pk", filter=in_month & Q(mode=ServiceMode.ONSITE)),
-            hours=Sum("hours", filter=Q(service_date__gte=hours_start)),
-            lectures=Count("lecture"),
-        )
-        .order_by()
-    }
-    submissions = {
-        (s.advisor_id, s.village_id): s
-        for s in LedgerSubmission.objects.filter(
-            village__in=scope.villages, year=today.year, month=today.month
-        ).only("advisor_id", "village_id", "submitted_at", "is_late")
-    }
-    ledgers = {
-        ledger.township_id: ledger
-        for ledger in TownshipLedger.objects.filter(
-            township__in=scope.townships, year=today.year, month=today.month
-        )
-    }
-    periods = _recent_periods(today)
-    flags = list(
-        scope.flags.open()
-        .filter(period__in=periods)
-        .select_related("township", "village", "advisor", "agreement")
-        .order_by("-period", "kind", "township__code", "village__code")
-    )
-    flags_by_village: dict[int, list[Flag]] = {}
-    for flag in flags:
-        if flag.village_id:
-            flags_by_village.setdefault(flag.village_id, []).append(flag)
-
-    rows = []
-    for village in villages:
-        advisor = advisors.get(village.pk)
-        done = totals.get(village.pk, {})
-        submission = submissions.get((advisor.pk, village.pk)) if advisor else None
-        rows.append(
-            VillageRow(
-                village=village,
-                advisor=advisor,
-                ledger=_ledger_state(advisor, submission, ledger_due, today),
-                ledger_submitted_at=submission.submitted_at if submission else None,
-                onsite=done.get("onsite", 0),
-                hours=done.get("hours") or Decimal("0"),
-                lectures=done.get("lectures", 0),
-                flags=flags_by_village.get(village.pk, []),
-            )
-        )
-    township_rows = _township_rows(townships, ledgers, rows, bureau)
-
-    filing_deadline = bureau.agreement_filing_deadline(today.year)
-    unfiled = Agreement.objects.filter(
-        village__in=scope.villages, status=Agreement.Status.SIGNED, start_date__year=today.year
-    ).count()
+    flags = scope.flags.open().filter(period__in=status.periods)
+    flag_counts = dict(flags.values_list("kind").annotate(n=Count("pk")).order_by())
     runs, last_tick = _job_runs(today) if scope.sees_job_results else ([], _last_tick())
-    flag_counts: dict[str, int] = {}
-    for flag in flags:
-        flag_counts[flag.kind] = flag_counts.get(flag.kind, 0) + 1
     return Dashboard(
         bureau=bureau,
         today=today,
@@ -282,20 +239,247 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
         quarter_end=quarter_last,
         ledger_due=ledger_due,
         township_due=month_last,
-        hours_per_quarter=per_quarter,
-        villages=rows,
-        townships=township_rows,
-        flags=flags[:FLAGS_SHOWN],
-        flags_total=len(flags),
+        hours_per_quarter=status.per_quarter,
+        townships=townships,
+        villages=VillageRows(status, count=sum(row.villages for row in townships), attention_only=False),
+        attention=VillageRows(status, count=attention, attention_only=True),
+        flags=list(
+            flags.select_related("township", "village", "advisor", "agreement").order_by(
+                "-period", "kind", "township__code", "village__code"
+            )[:FLAGS_SHOWN]
+        ),
+        flags_total=sum(flag_counts.values()),
         flag_counts=flag_counts,
-        unfiled_agreements=unfiled,
-        filing_deadline=filing_deadline,
+        filing_deadline=bureau.agreement_filing_deadline(today.year),
         job_runs=runs,
         last_tick=last_tick,
     )
 
 
 FLAGS_SHOWN = 100
+
+
+class _VillageStatus:
+    """Each village's advisor, ledger state and work, as SQL: the scoped querysets below, compiled by the ORM (so
+    every value is adapted for the database) and joined by village in one statement."""
+
+    def __init__(self, scope: Scope, today: date, ledger_due: date):
+        self.scope = scope
+        self.today = today
+        self.ledger_due = ledger_due
+        self.periods = _recent_periods(today)
+        bureau = scope.bureau
+        month_start = today.replace(day=1)
+        self.quarter_start = quarter_bounds(today)[0]
+        self.per_quarter = bureau.service_hours_period == ServicePeriod.QUARTER
+        self.month_start = month_start
+        self.hours_start = self.quarter_start if self.per_quarter else month_start
+
+    def _parts(self, *, with_work: bool) -> tuple[str, list]:
+        """The WITH clause: v (villages), a (advisor in force), s (the month's submission), f (open flags),
+        u (agreements of the year not filed) and, `with_work`, l (the logs' totals)."""
+        scope, today = self.scope, self.today
+        villages = scope.villages.values("id", "township_id", "code", "name")
+        parts = {
+            "v": villages.annotate(township_code=F("township__code"), township_name=F("township__name")),
+            "a": Agreement.objects.covering(today)
+            .filter(village__in=villages.values("pk"))
+            .values("village_id")
+            .annotate(advisor_id=Min("advisor_id"))
+            .order_by(),
+            "s": LedgerSubmission.objects.filter(
+                village__in=villages.values("pk"),
+                year=today.year,
+                month=today.month,
+                submitted_at__isnull=False,
+            )
+            .annotate(
+                late=Case(
+                    When(Q(is_late=True) | Q(submitted_at__gte=end_of_day(self.ledger_due)), then=Value(1)),
+                    default=Value(0),
+                )
+            )
+            .values("village_id", "advisor_id", "submitted_at", "late"),
+            "f": scope.flags.open()
+            .filter(period__in=self.periods, village__isnull=False)
+            .values("village_id")
+            .distinct()
+            .order_by(),
+            "u": Agreement.objects.filter(
+                village__in=villages.values("pk"), status=Agreement.Status.SIGNED, start_date__year=today.year
+            )
+            .values("village_id")
+            .annotate(n=Count("pk"))
+            .order_by(),
+        }
+        if with_work:
+            parts["l"] = self.work(villages.values("pk"))
+        sql, params = [], []
+        for name, queryset in parts.items():
+            part_sql, part_params = queryset.query.sql_with_params()
+            sql.append(f"{name} AS ({part_sql})")
+            params.extend(part_params)
+        return "WITH " + ", ".join(sql), params
+
+    def work(self, villages) -> QuerySet:
+        """The month's on-site visits, the hours of the month or quarter and the quarter's lectures, by village."""
+        today = self.today
+        return (
+            WorkLog.objects.filter(
+                village__in=villages,
+                status__in=WorkLog.COUNTED_STATUSES,
+                service_date__gte=min(self.month_start, self.quarter_start),
+                service_date__lte=today,
+            )
+            .values("village_id")
+            .annotate(
+                onsite=Count("pk", filter=Q(service_date__gte=self.month_start, mode=ServiceMode.ONSITE)),
+                hours=Coalesce(
+                    Sum("hours", filter=Q(service_date__gte=self.hours_start)), Value(Decimal("0"))
+                ),
+                lectures=Count("lecture"),
+            )
+            .order_by()
+        )
+
+    _JOINS = (
+        " FROM v LEFT JOIN a ON a.village_id = v.id"
+        " LEFT JOIN s ON s.village_id = v.id AND s.advisor_id = a.advisor_id"
+        " LEFT JOIN f ON f.village_id = v.id"
+    )
+    # Vacant, flagged, or the ledger late or (after the due day) not submitted: what the bureau's default list shows.
+    _ATTENTION = (
+        "(a.advisor_id IS NULL OR f.village_id IS NOT NULL OR s.late = 1 OR (s.village_id IS NULL AND %s))"
+    )
+
+    def townships(self) -> list[TownshipRow]:
+        """Every township of the scope with its month's ledger and its villages' figures: one statement."""
+        bureau = self.scope.bureau
+        with_clause, params = self._parts(with_work=True)
+        ledgers = TownshipLedger.objects.filter(
+            township=OuterRef("pk"), year=self.today.year, month=self.today.month
+        )
+        townships_sql, townships_params = (
+            self.scope.townships.annotate(
+                ledger_forwarded_at=Subquery(ledgers.values("forwarded_at")[:1]),
+                ledger_is_late=Subquery(ledgers.values("is_late")[:1]),
+            )
+            .order_by()
+            .query.sql_with_params()
+        )
+
+        def count(condition: str) -> str:
+            return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+        served = "a.advisor_id IS NOT NULL"
+        columns = [
+            "COUNT(*)",
+            "COUNT(a.advisor_id)",
+            count("s.late = 0"),
+            count("s.late = 1"),
+            count(f"{served} AND s.village_id IS NULL"),
+            count(f"{served} AND COALESCE(l.onsite, 0) >= %s"),
+            count(f"{served} AND COALESCE(l.hours, 0) >= %s"),
+            count(f"{served} AND COALESCE(l.lectures, 0) >= %s"),
+            count(self._ATTENTION),
+            "SUM(COALESCE(u.n, 0))",
+        ]
+        counted = ", ".join(f"{column} AS n_{name}" for column, name in zip(columns, COUNTS, strict=True))
+        sql = (
+            f"{with_clause}, t AS ({townships_sql}),"
+            f" c AS (SELECT v.township_id, {counted}{self._JOINS}"
+            " LEFT JOIN l ON l.village_id = v.id LEFT JOIN u ON u.village_id = v.id GROUP BY v.township_id)"
+            " SELECT t.*, "
+            + ", ".join(f"c.n_{name}" for name in COUNTS)
+            + " FROM t LEFT JOIN c ON c.township_id = t.id"
+            " ORDER BY t.code"
+        )
+        params += [
+            *townships_params,
+            bureau.onsite_visits_per_month,
+            float(
+                bureau.service_hours_required
+            ),  # SQLite compares a sum with text, not with a Decimal's text
+            bureau.lectures_per_quarter,
+            self.today > self.ledger_due,
+        ]
+        return [
+            TownshipRow(
+                township=township,
+                ledger_forwarded_at=_aware(township.ledger_forwarded_at),
+                ledger_is_late=bool(township.ledger_is_late),
+                counts={name: int(getattr(township, f"n_{name}") or 0) for name in COUNTS},
+            )
+            for township in Township.objects.raw(sql, params)
+        ]
+
+    def rows(self, offset: int, limit: int, attention_only: bool) -> list[VillageRow]:
+        """One page of villages: their names and state in one statement, then their work and flags."""
+        with_clause, params = self._parts(with_work=False)
+        where = ""
+        if attention_only:
+            where = f" WHERE {self._ATTENTION}"
+            params.append(self.today > self.ledger_due)
+        advisors = connection.ops.quote_name(Advisor._meta.db_table)
+        sql = (
+            f"{with_clause} SELECT v.id, v.name, v.township_id, v.township_name, a.advisor_id, ad.name,"
+            f" s.submitted_at, s.late{self._JOINS} LEFT JOIN {advisors} ad ON ad.id = a.advisor_id{where}"
+            " ORDER BY v.township_code, v.code LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            page = cursor.fetchall()
+        ids = [row[0] for row in page]
+        work = {row["village_id"]: row for row in self.work(ids)}
+        flags: dict[int, list[Flag]] = {}
+        for flag in (
+            self.scope.flags.open().filter(period__in=self.periods, village__in=ids).order_by("-period")
+        ):
+            flags.setdefault(flag.village_id, []).append(flag)
+        rows = []
+        for (
+            village_id,
+            name,
+            township_id,
+            township_name,
+            advisor_id,
+            advisor_name,
+            submitted_at,
+            late,
+        ) in page:
+            done = work.get(village_id, {})
+            submitted_at = _aware(submitted_at)
+            rows.append(
+                VillageRow(
+                    village=Village(
+                        pk=village_id, name=name, township=Township(pk=township_id, name=township_name)
+                    ),
+                    advisor=Advisor(pk=advisor_id, name=advisor_name) if advisor_id else None,
+                    ledger=self._ledger_state(advisor_id, submitted_at, late),
+                    ledger_submitted_at=submitted_at,
+                    onsite=done.get("onsite", 0),
+                    hours=done.get("hours") or Decimal("0"),
+                    lectures=done.get("lectures", 0),
+                    flags=flags.get(village_id, []),
+                )
+            )
+        return rows
+
+    def _ledger_state(self, advisor_id, submitted_at, late) -> str:
+        if advisor_id is None:
+            return LedgerState.VACANT
+        if submitted_at is not None:
+            return LedgerState.LATE if late else LedgerState.ON_TIME
+        return LedgerState.OVERDUE if self.today > self.ledger_due else LedgerState.DUE
+
+
+def _aware(value):
+    """A timestamp read by raw SQL: PostgreSQL returns it aware, SQLite as text in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _recent_periods(today: date) -> list[str]:
@@ -310,31 +494,6 @@ def _recent_periods(today: date) -> list[str]:
         str(today.year),
         str(today.year - 1),
     ]
-
-
-def _ledger_state(advisor, submission, due: date, today: date) -> str:
-    if advisor is None:
-        return LedgerState.VACANT
-    if submission is not None and submission.submitted_at is not None:
-        late = submission.is_late or submission.submitted_at >= end_of_day(due)
-        return LedgerState.LATE if late else LedgerState.ON_TIME
-    return LedgerState.OVERDUE if today > due else LedgerState.DUE
-
-
-def _township_rows(townships, ledgers, rows: list[VillageRow], bureau: Bureau) -> list[TownshipRow]:
-    by_township = {t.pk: TownshipRow(township=t, ledger=ledgers.get(t.pk)) for t in townships}
-    for row in rows:
-        summary = by_township.get(row.village.township_id)
-        if summary is None:
-            continue
-        summary.villages += 1
-        if row.ledger in (LedgerState.ON_TIME, LedgerState.LATE, LedgerState.OVERDUE, LedgerState.DUE):
-            setattr(summary, row.ledger, getattr(summary, row.ledger) + 1)
-        if row.advisor is not None:
-            summary.visits_short += row.onsite < bureau.onsite_visits_per_month
-            summary.hours_short += row.hours < bureau.service_hours_required
-            summary.lectures_short += row.lectures < bureau.lectures_per_quarter
-    return list(by_township.values())
 
 
 def _job_runs(today: date) -> tuple[list[dict], JobRun | None]:

@@ -25,8 +25,8 @@ def dashboard(request):
     profile = profile_of(request.user)
     default = "all" if profile is not None and profile.role == Role.OFFICE_STAFF else "attention"
     show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
-    rows = board.villages if show == "all" else [row for row in board.villages if row.needs_attention]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(board.villages if show == "all" else board.attention, PER_PAGE).get_page(request.GET.get("page"))
+    townships = Paginator(board.townships, PER_PAGE).get_page(request.GET.get("townships_page"))
     return render(
         request,
         "deadlines/dashboard.html",
@@ -34,6 +34,7 @@ def dashboard(request):
             "board": board,
             "stats": board.stats,
             "page": page,
+            "townships": townships,
             "show": show,
             "flag_kinds": [(label, board.flag_counts.get(kind, 0)) for kind, label in Flag.Kind.choices],
         },

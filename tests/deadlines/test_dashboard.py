@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deadlines import services
@@ -112,6 +114,52 @@ def test_the_stats_count_due_done_late_and_missing(client, march):
         assert figure in page
 
 
+def test_the_service_figures_count_the_served_villages_meeting_each_requirement(client, march):
+    client.force_login(march.bureau_admin_user)
+
+    page = text(client.get(URL))
+
+    # Three villages are served; only 王庄村 had its visit, its 8 hours and its lecture. 张湾村 has nobody.
+    for figure in (
+        "<b>1/3</b>本月到村服务达",
+        "<b>1/3</b>本月服务满",
+        "<b>1/3</b>本季度讲座备案",
+        "<b>1</b>村(社区)未配备顾问",
+    ):
+        assert figure in page
+    townships = {cells[0]: cells for cells in rows(client.get(URL), 0)}
+    assert townships["柳林镇"][1:] == ["3", "1", "0", "1", "未报送", "1", "1", "1"]
+    assert townships["桃园街道"][1:] == ["1", "0", "1", "0", "已报送 3月26日", "1", "1", "1"]
+
+
+def test_both_lists_page_and_keep_the_other_lists_page(client, march, monkeypatch):
+    monkeypatch.setattr("deadlines.views.PER_PAGE", 2)
+    client.force_login(march.bureau_admin_user)
+
+    first = client.get(URL + "?show=all")
+    last = client.get(URL + "?show=all&page=2&townships_page=2")
+
+    assert names(first, 1) == ["王庄村", "李家村"]
+    assert "共 4 个" in text(first)
+    assert names(last, 1) == ["张湾村", "桃园社区"]
+    assert names(first, 0) == ["柳林镇", "桃园街道"]  # two townships fit on one page: no second page
+    assert "townships_page=" not in text(first)
+    monkeypatch.setattr("deadlines.views.PER_PAGE", 1)
+    second_township = client.get(URL + "?show=all&page=3&townships_page=2")
+    assert names(second_township, 0) == ["桃园街道"]
+    assert names(second_township, 1) == ["张湾村"]  # each list keeps its own page
+    assert "page=3&amp;townships_page=1" in text(second_township)
+
+
+def test_the_attention_list_pages_past_its_first_page(client, march, monkeypatch):
+    monkeypatch.setattr("deadlines.views.PER_PAGE", 2)
+    client.force_login(march.bureau_staff_user)
+
+    assert names(client.get(URL), 1) == ["李家村", "张湾村"]
+    assert names(client.get(URL + "?page=2"), 1) == ["桃园社区"]
+    assert names(client.get(URL + "?page=99"), 1) == ["桃园社区"]  # past the end: the last page
+
+
 @pytest.mark.parametrize("persona", ["zhang", "li", "liaison_user", "stranger"])
 def test_advisors_liaisons_and_people_without_a_role_are_refused(client, march, persona, request):
     # SECURITY
@@ -144,6 +192,16 @@ def test_the_number_of_queries_does_not_grow_with_the_villages(client, march, pe
     services.month_end(on=date(2026, 2, 28))
 
     assert queries_of(client, URL + "?show=all") == before
+
+
+def test_a_page_of_the_dashboard_takes_at_most_twelve_queries(client, march):
+    client.force_login(march.bureau_admin_user)
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL + "?show=all").status_code == 200
+
+    statements = [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 12, statements
 
 
 def test_a_superuser_sees_one_bureau_at_a_time(client, march, superuser):
