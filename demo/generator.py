@@ -175,12 +175,20 @@ def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
             bureau.records_start_on = date(timezone.localdate().year - years + 1, 1, 1)
             bureau.save(update_fields=["records_start_on"])
             generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
+            _analyze()  # the reviews' aggregates are planned on the loaded tables, not on empty ones
             seed_reviews(bureau, today=timezone.localdate(), seed=seed)
             rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
-    if created and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # fresh statistics, or the planner expects nearly empty tables
-            cursor.execute("ANALYZE")
+    if created:
+        _analyze()
     return summarize(bureau, created=created, logins=logins)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, or PostgreSQL plans for nearly empty tables (nested loops over
+    a million logs). Inside the load's transaction ANALYZE samples its own uncommitted rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def summarize(bureau: Bureau, *, created: bool, logins: list[DemoLogin]) -> Summary:

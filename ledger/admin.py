@@ -7,12 +7,24 @@ still delete a row entered by mistake).
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedRelatedFieldListFilter
 from villages.selectors import villages_visible_to
 
-from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
+from .exports import ledger_exports_visible_to
+from .models import (
+    Incident,
+    Lecture,
+    LedgerExport,
+    LedgerSubmission,
+    ServiceType,
+    WorkLog,
+    WorkLogEvent,
+    WorkLogPhoto,
+)
 from .selectors import incidents_visible_to, lectures_visible_to, worklogs_visible_to
 
 
@@ -213,3 +225,35 @@ class ServiceTypeAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LedgerExport)
+class LedgerExportAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Asked for on the exports page and built by a task (ledger/exports.py); the file is served by its scoped,
+    audited download view, never by its storage URL."""
+
+    scope = ledger_exports_visible_to
+    list_display = ("bureau", "year", "status", "requested_by", "created_at", "finished_at", "sheets")
+    list_select_related = ("bureau", "requested_by")
+    list_filter = ("status", "year")
+    search_fields = ("bureau__name", "requested_by__username")
+    date_hierarchy = "created_at"
+    fields = (
+        "bureau",
+        "year",
+        "status",
+        "requested_by",
+        ("created_at", "started_at", "finished_at"),
+        "sheets",
+        "download",
+        "error",
+    )
+    readonly_fields = ("created_at", "download")
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        if obj.status != LedgerExport.Status.DONE or not obj.file:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("ledger:export_download", args=[obj.pk]), obj.filename
+        )

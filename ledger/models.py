@@ -476,3 +476,57 @@ class WorkLogMonthly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township} {self.year}-{self.month:02d}"
+
+
+class LedgerExport(models.Model):
+    """全辖区年度台账导出: a bureau's annual ledger of every village (one sheet each) built in the background
+    (ledger/exports.py) into a private file, downloaded later from the exports page. A city-year takes seconds to
+    write, longer than a page should wait."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    PENDING_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    bureau = models.ForeignKey(
+        "villages.Bureau", verbose_name=_("司法局"), on_delete=models.PROTECT, related_name="ledger_exports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(_("文件"), upload_to="ledger-exports/%Y/", storage=private_storage, blank=True)
+    sheets = models.PositiveIntegerField(_("工作表数"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("全辖区年度台账导出")
+        verbose_name_plural = _("全辖区年度台账导出")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # At most one export of a bureau's year waiting or being built (ledger.exports.ledger_export_request).
+            models.UniqueConstraint(
+                fields=["bureau", "year"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="ledger_export_one_pending_per_bureau_year",
+            )
+        ]
+        indexes = [models.Index(fields=["bureau", "-created_at"])]
+
+    def __str__(self) -> str:
+        return _("%(bureau)s %(year)s年度工作台账") % {"bureau": self.bureau, "year": self.year}
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:export_download", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        """The name the download is saved under (the stored file has an ASCII name of its own)."""
+        return f"工作台账-{self.bureau.name}-{self.year}.xlsx"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisor, ledgers, review
+from .views import advisor, exports, ledgers, review
 from .views import reports as report_views
 
 app_name = "ledger"
@@ -42,4 +42,7 @@ urlpatterns = [
     path("reports/ledger/", report_views.report_ledger, name="report_ledger"),
     path("reports/township-month/", report_views.report_township_month, name="report_township_month"),
     path("reports/statistics/", report_views.report_statistics, name="report_statistics"),
+    # The whole bureau's annual ledger workbook, built in the background (views/exports.py).
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]

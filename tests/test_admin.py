@@ -22,7 +22,7 @@ from advisors.models import Agreement
 from audit.models import AuditEntry
 from audit.services import LOGIN, audit_event
 from deadlines.models import Flag, JobRun
-from ledger.models import Incident, Lecture, LedgerSubmission, ServiceType
+from ledger.models import Incident, Lecture, LedgerExport, LedgerSubmission, ServiceType
 from notifications.models import Notification
 from tests.factories import (
     AdvisorFactory,
@@ -78,6 +78,12 @@ def _lock(username: str):
         failures_since_start=5,
         get_data="",
         post_data="",
+    )
+
+
+def _export(bureau, by):
+    return LedgerExport.objects.create(
+        bureau=bureau, year=2026, requested_by=by, status="failed", error="超时"
     )
 
 
@@ -239,6 +245,14 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         lambda w: _submission(w.agreement),
         lambda w: _submission(w.other_bureau_agreement),
         lambda w: _submission(_new_agreement(w)),
+    ),
+    # Whole-bureau ledger exports: asked for on the exports page, built by a task; read here (ledger/admin.py).
+    "ledger.LedgerExport": AdminModel(
+        200,
+        403,
+        lambda w: _export(w.bureau, w.bureau_staff_user),
+        lambda w: _export(w.other_bureau, w.other_bureau_admin_user),
+        lambda w: _export(w.bureau, w.bureau_admin_user),
     ),
     # The provincial list of service types, the same for every bureau.
     "ledger.ServiceType": AdminModel(

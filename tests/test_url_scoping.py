@@ -26,7 +26,7 @@ from PIL import Image
 
 from assessment.models import Review
 from assessment.services import review_period_compute
-from ledger.models import Incident, Lecture, WorkLog, WorkLogPhoto
+from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period
 
@@ -353,6 +353,19 @@ def an_inspection_with_a_finding(w: SimpleNamespace) -> dict:
 
 def a_resolution(w: SimpleNamespace) -> dict:
     return {"resolution": "已补齐台账", "resolved_on": "2026-06-12"}
+
+
+def an_export(bureau: str, requester: str) -> Callable[[SimpleNamespace], dict]:
+    """A finished whole-bureau ledger export of `bureau`, with its file."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        export = LedgerExport.objects.create(
+            bureau=getattr(w, bureau), year=2026, requested_by=getattr(w, requester), status="done"
+        )
+        export.file.save("export.xlsx", ContentFile(b"PK\x03\x04 workbook"))
+        return {"pk": export.pk}
+
+    return kwargs
 
 
 def a_deduction_of_the_advisor(w: SimpleNamespace) -> dict:
@@ -1119,6 +1132,19 @@ URLS: dict[str, list[Case]] = {
             no_kwargs,
             OTHER_BUREAU,
             query=lambda w: {"bureau": w.other_bureau.pk, "year": 2026},
+        ),
+    ],
+    # The whole bureau's year workbook, built in the background (ledger/views/exports.py; tests/ledger/test_exports.py
+    # checks the POST and the building): bureau roles only, each their own bureau's exports.
+    "ledger:export_list": [
+        Case("the bureau's exports and the form asking for one", no_kwargs, BUREAU | OTHER_BUREAU)
+    ],
+    "ledger:export_download": [
+        Case("a finished export of the bureau", an_export("bureau", "bureau_staff_user"), BUREAU),
+        Case(
+            "a finished export of another bureau",
+            an_export("other_bureau", "other_bureau_admin_user"),
+            OTHER_BUREAU,
         ),
     ],
     # --- reviews (assessment/): periods, each advisor's review and its village rows, the four opinions ---
