@@ -194,22 +194,34 @@ class Dashboard:
 
 
 class VillageRows:
-    """The villages of the dashboard in township and village order, for a `Paginator`: the count comes from the
-    township figures already computed, and a page is two queries for its rows whatever its number."""
+    """The villages of the dashboard in township and village order, for a `Paginator`. The townships' figures
+    (counted already, in the same order) give the count and tell which townships a page falls in, so a page reads
+    only those townships' villages: the last page of a province costs what the first does."""
 
-    def __init__(self, status: "_VillageStatus", *, count: int, attention_only: bool):
+    def __init__(self, status: "_VillageStatus", townships: list[TownshipRow], *, attention_only: bool):
         self._status = status
-        self._count = count
-        self._attention_only = attention_only
+        self._townships = townships
+        self._key = "attention" if attention_only else "villages"
 
     def count(self) -> int:
-        return self._count
+        return sum(row.counts[self._key] for row in self._townships)
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
     def __getitem__(self, page: slice) -> list[VillageRow]:
-        return self._status.rows(page.start or 0, page.stop - (page.start or 0), self._attention_only)
+        start, stop = page.start or 0, page.stop
+        township_ids, skip, seen = [], 0, 0
+        for row in self._townships:
+            n = row.counts[self._key]
+            if n and seen + n > start and seen < stop:
+                if not township_ids:
+                    skip = start - seen
+                township_ids.append(row.township.pk)
+            seen += n
+        if not township_ids:
+            return []
+        return self._status.rows(township_ids, skip, stop - start, attention_only=self._key == "attention")
 
 
 def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard:
@@ -226,7 +238,6 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
     ledger_due = ledger_due_date(bureau, today.year, today.month)
     status = _VillageStatus(scope, today, ledger_due)
     townships = status.townships()
-    attention = sum(row.counts["attention"] for row in townships)
 
     flags = scope.flags.open().filter(period__in=status.periods)
     flag_counts = dict(flags.values_list("kind").annotate(n=Count("pk")).order_by())
@@ -241,8 +252,8 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
         township_due=month_last,
         hours_per_quarter=status.per_quarter,
         townships=townships,
-        villages=VillageRows(status, count=sum(row.villages for row in townships), attention_only=False),
-        attention=VillageRows(status, count=attention, attention_only=True),
+        villages=VillageRows(status, townships, attention_only=False),
+        attention=VillageRows(status, townships, attention_only=True),
         flags=list(
             flags.select_related("township", "village", "advisor", "agreement").order_by(
                 "-period", "kind", "township__code", "village__code"
@@ -275,11 +286,11 @@ class _VillageStatus:
         self.month_start = month_start
         self.hours_start = self.quarter_start if self.per_quarter else month_start
 
-    def _parts(self, *, with_work: bool) -> tuple[str, list]:
-        """The WITH clause: v (villages), a (advisor in force), s (the month's submission), f (open flags),
+    def _parts(self, villages: QuerySet[Village], *, with_work: bool) -> tuple[str, list]:
+        """The WITH clause: v (`villages`), a (advisor in force), s (the month's submission), f (open flags),
         u (agreements of the year not filed) and, `with_work`, l (the logs' totals)."""
         scope, today = self.scope, self.today
-        villages = scope.villages.values("id", "township_id", "code", "name")
+        villages = villages.values("id", "township_id", "code", "name")
         parts = {
             "v": villages.annotate(township_code=F("township__code"), township_name=F("township__name")),
             "a": Agreement.objects.covering(today)
@@ -355,7 +366,7 @@ class _VillageStatus:
     def townships(self) -> list[TownshipRow]:
         """Every township of the scope with its month's ledger and its villages' figures: one statement."""
         bureau = self.scope.bureau
-        with_clause, params = self._parts(with_work=True)
+        with_clause, params = self._parts(self.scope.villages, with_work=True)
         ledgers = TownshipLedger.objects.filter(
             township=OuterRef("pk"), year=self.today.year, month=self.today.month
         )
@@ -413,9 +424,13 @@ class _VillageStatus:
             for township in Township.objects.raw(sql, params)
         ]
 
-    def rows(self, offset: int, limit: int, attention_only: bool) -> list[VillageRow]:
-        """One page of villages: their names and state in one statement, then their work and flags."""
-        with_clause, params = self._parts(with_work=False)
+    def rows(
+        self, township_ids: list[int], offset: int, limit: int, *, attention_only: bool
+    ) -> list[VillageRow]:
+        """A page of the villages of `township_ids`: their names and state in one statement, then their work and
+        flags."""
+        villages = self.scope.villages.filter(township_id__in=township_ids)
+        with_clause, params = self._parts(villages, with_work=False)
         where = ""
         if attention_only:
             where = f" WHERE {self._ATTENTION}"
