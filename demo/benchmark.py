@@ -10,6 +10,8 @@ builder and renderer, a deadline job, the review computation); its baseline does
 - PDFs: the same rows in a minimal HTML table through WeasyPrint, with the same CJK font.
 
 Every run is inside a transaction rolled back at once: the benchmark leaves the database as it found it.
+
+The sustained load of log POSTs through gunicorn (`benchmark --load-test`) is in demo/load.py.
 """
 
 import io
