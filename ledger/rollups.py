@@ -76,8 +76,11 @@ def _insert(logs: QuerySet[WorkLog], year: int, month: int) -> None:
 
 @transaction.atomic
 def refresh_township_month(township_id: int, year: int, month: int) -> None:
-    """Recompute one township's month from its logs."""
+    """Recompute one township's month from its logs. The township's row is locked first: two logs of one township
+    saved at the same moment would otherwise each delete the month (seeing none of the other's rows yet) and both
+    insert it, counting the month twice (PostgreSQL's READ COMMITTED)."""
     start, end = _month_range(year, month)
+    list(Township.objects.select_for_update().filter(pk=township_id).values_list("pk"))
     WorkLogMonthly.objects.filter(township_id=township_id, year=year, month=month).delete()
     logs = WorkLog.objects.filter(
         village__township_id=township_id, service_date__gte=start, service_date__lt=end
@@ -91,9 +94,13 @@ def rebuild_month(year: int, month: int, *, bureau_ids=None) -> None:
     start, end = _month_range(year, month)
     stale = WorkLogMonthly.objects.filter(year=year, month=month)
     logs = WorkLog.objects.filter(service_date__gte=start, service_date__lt=end)
+    townships = Township.objects.all()
     if bureau_ids is not None:
         stale = stale.filter(bureau_id__in=list(bureau_ids))
         logs = logs.filter(village__township__bureau_id__in=list(bureau_ids))
+        townships = townships.filter(bureau_id__in=list(bureau_ids))
+    # The townships' locks, as a single log's refresh takes them: neither rebuilds the month under the other.
+    list(townships.select_for_update().order_by("pk").values_list("pk"))
     stale.delete()
     _insert(logs, year, month)
 
