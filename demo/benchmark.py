@@ -45,6 +45,9 @@ from .generator import SCALES
 # The goals of issue 8 (milliseconds), for the ✓ in the table; the JSON keeps the raw figures.
 PAGE_GOAL_MS = 150
 PAGE_MAX_QUERIES = 12
+# Dashboards and statistics over a whole bureau: "county under 200 ms, province-year under 1 s"; a city, between
+# the two, is held to the province's.
+DASHBOARD_GOAL_MS = {"district": 200, "city": 1000, "province": 1000}
 
 
 @dataclass
@@ -434,8 +437,9 @@ def _review(scene: Scene) -> Operation:
     )
 
 
-def operations(scene: Scene) -> list[tuple[str, Callable[[], Operation]]]:
+def operations(scene: Scene, scale: str) -> list[tuple[str, Callable[[], Operation]]]:
     """The operations of issue 8, each made lazily: one that cannot be set up is reported, not fatal."""
+    dashboard_goal = DASHBOARD_GOAL_MS[scale]
     advisor, office, bureau = (
         _client(scene.advisor_user),
         _client(scene.office_user),
@@ -504,7 +508,12 @@ def operations(scene: Scene) -> list[tuple[str, Callable[[], Operation]]]:
             lambda: _page("monthly_check", "司法所月度检查", office, f"/logs/check/?month={month}"),
         ),
         ("bureau_dashboard", lambda: _page("bureau_dashboard", "司法局首页", bureau, "/")),
-        ("deadlines_dashboard", lambda: _page("deadlines_dashboard", "截止事项看板", bureau, "/deadlines/")),
+        (
+            "deadlines_dashboard",
+            lambda: _page(
+                "deadlines_dashboard", "截止事项看板", bureau, "/deadlines/", goal_ms=dashboard_goal
+            ),
+        ),
         ("public_search", lambda: _public("public_search", "公开查询：搜索", public, searches)),
         ("public_village", lambda: _public("public_village", "公开查询：村页面", public, village_pages)),
         (
@@ -532,7 +541,7 @@ def operations(scene: Scene) -> list[tuple[str, Callable[[], Operation]]]:
                 "半年工作情况统计表",
                 bureau,
                 f"/logs/reports/statistics/?year={scene.year}&half=1",
-                goal_ms=1000,
+                goal_ms=dashboard_goal,
             ),
         ),
         ("worklog_pdf", worklog_pdf),
@@ -557,7 +566,7 @@ def run_benchmark(
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(PUBLIC_SEARCH_RATE=10**9, STORAGES=storages):
-        for name, make in operations(scene):
+        for name, make in operations(scene, scale):
             if (only and name not in only) or (skip and name in skip):
                 continue
             try:
