@@ -412,12 +412,17 @@ def _grouped_counts(logs: QuerySet[WorkLog], key: str) -> tuple[dict, dict]:
     return totals, by_type
 
 
-def _rollup_counts(rollup: QuerySet[WorkLogMonthly], key: str) -> tuple[dict, dict]:
-    """What `_grouped_counts` returns, summed from the monthly rollup: two grouped queries over its few rows."""
-    totals = {
-        row.pop(key): row
-        for row in rollup.filter(service_type__isnull=True)
-        .values(key)
+def _rollup_counts(
+    rollup: QuerySet[WorkLogMonthly], key: str, types: list[ServiceType] | None = None
+) -> tuple[dict, dict]:
+    """What `_grouped_counts` returns, summed from the monthly rollup in one grouped query over its rows (a
+    totals row has no service type; a service type's row counts its logs and people). Given the service types,
+    their codes are not joined to every row."""
+    codes = {t.pk: t.code for t in (_service_types() if types is None else types)}
+    totals: dict = {}
+    by_type: dict = {}
+    for row in (
+        rollup.values(key, "service_type_id")
         .annotate(
             logs_=Sum("logs"),
             hours_=Sum("hours"),
@@ -426,16 +431,24 @@ def _rollup_counts(rollup: QuerySet[WorkLogMonthly], key: str) -> tuple[dict, di
             people_=Sum("people"),
         )
         .order_by()
-    }
-    totals = {group: {name[:-1]: value for name, value in row.items()} for group, row in totals.items()}
-    by_type: dict = {}
-    for row in (
-        rollup.filter(service_type__isnull=False)
-        .values(key, "service_type__code")
-        .annotate(n=Sum("logs"), people=Sum("people"))
-        .order_by()
     ):
-        by_type[(row[key], row["service_type__code"])] = row
+        group, type_id = row[key], row["service_type_id"]
+        if type_id is None:
+            totals[group] = {
+                "logs": row["logs_"],
+                "hours": row["hours_"],
+                "onsite": row["onsite_"],
+                "lectures": row["lectures_"],
+                "people": row["people_"],
+            }
+        else:
+            code = codes[type_id]
+            by_type[(group, code)] = {
+                key: group,
+                "service_type__code": code,
+                "n": row["logs_"],
+                "people": row["people_"],
+            }
     return totals, by_type
 
 
@@ -548,68 +561,141 @@ def township_month_summary(*, township: Township, year: int, month: int) -> Repo
 
 # --- 4. 工作情况统计表 ---
 
+STATISTICS_BY_TOWNSHIP, STATISTICS_BY_ADVISOR = "township", "advisor"
+_STATISTICS_FIRST = {
+    STATISTICS_BY_TOWNSHIP: ([Column("乡镇(街道)", 14)], "township_id", "按乡镇(街道)"),
+    STATISTICS_BY_ADVISOR: ([Column("法律顾问", 10), Column("所在机构", 20)], "advisor_id", "按法律顾问"),
+}
+_STATISTICS_AFTER = [
+    Column("法治讲座（场）", 8, kind="int"),
+    Column("到村服务（次）", 8, kind="int"),
+    Column("服务时长（小时）", 9, kind="decimal"),
+    Column("工作日志（条）", 8, kind="int"),
+]
+
+
+def _statistics_rollup(bureau: Bureau, year: int, half: int | None) -> QuerySet[WorkLogMonthly]:
+    """The period's monthly rollup rows (ledger/rollups.py), not the logs: a half-year is whole months."""
+    start, end, _period = _half_bounds(year, half)
+    return WorkLogMonthly.objects.filter(
+        bureau=bureau, year=year, month__gte=start.month, month__lte=(end - timedelta(days=1)).month
+    )
+
+
+def _statistics_numbers(totals: dict, by_type: dict, group, types: list[ServiceType]) -> list[Any]:
+    """The counted columns of one row of the form: the services by type, lectures, visits, hours and logs."""
+    row = totals.get(group, {})
+    return [
+        *(_type_count(by_type, group, t.code) for t in types),
+        row.get("lectures", 0),
+        row.get("onsite", 0),
+        row.get("hours") or Decimal("0"),
+        row.get("logs", 0),
+    ]
+
+
+def _statistics_table(
+    bureau: Bureau, year: int, half: int | None, by: str, types: list[ServiceType], rows, totals
+) -> Table:
+    start, end, period = _half_bounds(year, half)
+    first, _key, label = _STATISTICS_FIRST[by]
+    return Table(
+        title=f"{bureau.name}村(居)法律顾问工作情况统计表（{label}）",
+        subtitle=f"统计期间：{period}（{start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}）",
+        columns=[*first, *_type_columns(types, "服务事项（件/次）"), *_STATISTICS_AFTER],
+        rows=rows,
+        totals=totals,
+        sheet_name=label,
+    )
+
+
+def _statistics_names(by: str, item: Township | Advisor) -> list[str]:
+    if by == STATISTICS_BY_TOWNSHIP:
+        return [item.name]
+    return [item.name, item.firm.name if item.firm_id else ""]
+
+
+def statistics_title(*, bureau: Bureau, year: int, half: int | None = None) -> str:
+    return f"{bureau.name}村(居)法律顾问工作情况统计表（{_half_bounds(year, half)[2]}）"
+
 
 def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Report:
     """The bureau's half-year or year: by township and by advisor, the services by type (consultations in
-    person-times), lectures, on-site visits, hours and logs, with a totals row. Four grouped queries over the monthly
-    rollup (ledger/rollups.py, kept current on every write of a log) and two lists."""
-    start, end, period = _half_bounds(year, half)
+    person-times), lectures, on-site visits, hours and logs, with a totals row. Two grouped queries over the monthly
+    rollup (ledger/rollups.py, kept current on every write of a log) and two lists: the whole form, for the
+    downloads (the HTML preview shows a page at a time, `statistics_page_table`)."""
+    _start, _end, period = _half_bounds(year, half)
     types = _service_types()
-    # The monthly rollup (ledger/rollups.py), not the logs: a half-year is whole months.
-    rollup = WorkLogMonthly.objects.filter(
-        bureau=bureau, year=year, month__gte=start.month, month__lte=(end - timedelta(days=1)).month
-    )
-    columns_after = [
-        Column("法治讲座（场）", 8, kind="int"),
-        Column("到村服务（次）", 8, kind="int"),
-        Column("服务时长（小时）", 9, kind="decimal"),
-        Column("工作日志（条）", 8, kind="int"),
-    ]
+    rollup = _statistics_rollup(bureau, year, half)
 
-    def table(first: list[Column], keyed: list[tuple[Any, list[Any]]], key: str, label: str) -> Table:
-        totals, by_type = _rollup_counts(rollup, key)
-        rows = []
-        for group, names in keyed:
-            row = totals.get(group, {})
-            rows.append(
-                [
-                    *names,
-                    *(_type_count(by_type, group, t.code) for t in types),
-                    row.get("lectures", 0),
-                    row.get("onsite", 0),
-                    row.get("hours") or Decimal("0"),
-                    row.get("logs", 0),
-                ]
-            )
-        columns = [*first, *_type_columns(types, "服务事项（件/次）"), *columns_after]
+    def table(by: str, items: list) -> Table:
+        first, key, _label = _STATISTICS_FIRST[by]
+        totals, by_type = _rollup_counts(rollup, key, types)
+        rows = [
+            [*_statistics_names(by, i), *_statistics_numbers(totals, by_type, i.pk, types)] for i in items
+        ]
         total_row = ["合计", *([""] * (len(first) - 1))]
-        total_row += [_sum_column(rows, i) for i in range(len(first), len(columns))]
-        return Table(
-            title=f"{bureau.name}村(居)法律顾问工作情况统计表（{label}）",
-            subtitle=f"统计期间：{period}（{start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}）",
-            columns=columns,
-            rows=rows,
-            totals=total_row,
-            sheet_name=label,
-        )
+        total_row += [_sum_column(rows, i) for i in range(len(first), len(first) + len(types) + 4)]
+        return _statistics_table(bureau, year, half, by, types, rows, total_row)
 
-    townships = list(Township.objects.filter(bureau=bureau).order_by("code"))
-    by_township = table(
-        [Column("乡镇(街道)", 14)],
-        [(t.pk, [t.name]) for t in townships],
-        "township_id",
-        "按乡镇(街道)",
-    )
-    advisor_ids = rollup.filter(service_type__isnull=True).values("advisor_id")
-    advisors = list(Advisor.objects.filter(pk__in=advisor_ids).select_related("firm").order_by("name", "pk"))
-    by_advisor = table(
-        [Column("法律顾问", 10), Column("所在机构", 20)],
-        [(a.pk, [a.name, a.firm.name if a.firm_id else ""]) for a in advisors],
-        "advisor_id",
-        "按法律顾问",
-    )
     return Report(
-        title=f"{bureau.name}村(居)法律顾问工作情况统计表（{period}）",
+        title=statistics_title(bureau=bureau, year=year, half=half),
         filename=f"工作情况统计表-{bureau.name}-{period}",
-        tables=[by_township, by_advisor],
+        tables=[
+            table(STATISTICS_BY_TOWNSHIP, list(statistics_townships(bureau))),
+            table(STATISTICS_BY_ADVISOR, list(statistics_advisors(bureau=bureau, year=year, half=half))),
+        ],
     )
+
+
+def statistics_townships(bureau: Bureau) -> QuerySet[Township]:
+    """The rows of the form by township: every township of the bureau, in code order."""
+    return Township.objects.filter(bureau=bureau).order_by("code")
+
+
+def statistics_advisors(
+    *, bureau: Bureau, year: int, half: int | None = None, township: Township | None = None
+) -> QuerySet[Advisor]:
+    """The rows of the form by advisor: the advisors with counted logs in the period (in `township` only, when
+    given), by name."""
+    rollup = _statistics_rollup(bureau, year, half).filter(service_type__isnull=True)
+    if township is not None:
+        rollup = rollup.filter(township=township)
+    return (
+        Advisor.objects.filter(pk__in=rollup.values("advisor_id"))
+        .select_related("firm")
+        .only(
+            "name", "firm__name"
+        )  # narrow rows to sort: a page far down sorts every advisor of the province
+        .order_by("name", "pk")
+    )
+
+
+def statistics_page_table(
+    *,
+    bureau: Bureau,
+    year: int,
+    half: int | None,
+    by: str,
+    items: list[Township] | list[Advisor],
+    township: Township | None = None,
+) -> Table:
+    """One page of a table of the form for the HTML preview: the rows of `items` (a page of
+    `statistics_townships` or `statistics_advisors`) and the totals of every page (the bureau's, or the township's
+    when the advisors are those of `township`, counting only their work there). Three queries whatever the size of
+    the bureau: the service types, the page's rows, the totals."""
+    types = _service_types()
+    rollup = _statistics_rollup(bureau, year, half)
+    first, key, _label = _STATISTICS_FIRST[by]
+    if township is not None:
+        rollup = rollup.filter(township=township)
+    totals, by_type = _rollup_counts(rollup.filter(**{f"{key}__in": [i.pk for i in items]}), key, types)
+    rows = [[*_statistics_names(by, i), *_statistics_numbers(totals, by_type, i.pk, types)] for i in items]
+    # Every row of the rollup is the bureau's (and, filtered, the township's): one group is the whole table.
+    whole, whole_by_type = _rollup_counts(rollup, "bureau_id", types)
+    total_row = [
+        "合计",
+        *([""] * (len(first) - 1)),
+        *_statistics_numbers(whole, whole_by_type, bureau.pk, types),
+    ]
+    return _statistics_table(bureau, year, half, by, types, rows, total_row)

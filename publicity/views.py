@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import profile_of
+from common.pagination import paginate
 from villages.models import Township, Village
 from villages.selectors import get_township_for_user
 
@@ -87,7 +88,9 @@ def _home(request: HttpRequest) -> HttpResponse:
             context["township_villages"] = list(
                 selectors.with_public_advisor(township.villages.all()).order_by("code")
             )
-    context["townships"] = selectors.townships_for_browsing()
+    browse = selectors.browsing(selectors.clean_letter(request.GET.get("letter")))
+    context["browse"] = browse
+    context["browse_page"] = paginate(request, browse.townships, per_page=browse.per_page)
     context["figures"] = selectors.district_figures()
     return _render(request, "publicity/home.html", context)
 

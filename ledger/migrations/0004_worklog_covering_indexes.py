@@ -8,27 +8,15 @@ INCLUDE: there the plain (village, service_date) and (advisor, service_date) ind
 
 from django.db import migrations
 
+from common.postgres_indexes import postgres_indexes
+
 INDEXES = {
-    "ledger_worklog_village_date_cover": "(village_id, service_date) INCLUDE (status, mode, hours, advisor_id)",
-    "ledger_worklog_advisor_date_cover": "(advisor_id, service_date) INCLUDE (status, mode, hours, village_id)",
+    "ledger_worklog_village_date_cover": "ledger_worklog (village_id, service_date) INCLUDE (status, mode, hours, advisor_id)",
+    "ledger_worklog_advisor_date_cover": "ledger_worklog (advisor_id, service_date) INCLUDE (status, mode, hours, village_id)",
 }
-
-
-def create(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, columns in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON ledger_worklog {columns}")
-
-
-def drop(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0003_township_ledger")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgres_indexes(INDEXES)]

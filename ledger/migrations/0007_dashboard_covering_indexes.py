@@ -8,6 +8,8 @@ villages. SQLite has no INCLUDE; there the (status, service_date) index of WorkL
 
 from django.db import migrations
 
+from common.postgres_indexes import postgres_indexes
+
 INDEXES = {
     "ledger_worklog_date_cover": "ledger_worklog (service_date) INCLUDE (village_id, status, mode, hours, id)",
     "ledger_submission_month_cover": (
@@ -16,21 +18,7 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, columns in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
-
-
-def drop(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0006_ledger_export")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgres_indexes(INDEXES)]
