@@ -25,7 +25,9 @@ def dashboard(request):
     profile = profile_of(request.user)
     default = "all" if profile is not None and profile.role == Role.OFFICE_STAFF else "attention"
     show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
-    page = Paginator(board.villages if show == "all" else board.attention, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(board.villages if show == "all" else board.attention, PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     townships = Paginator(board.townships, PER_PAGE).get_page(request.GET.get("townships_page"))
     return render(
         request,
