@@ -1,8 +1,9 @@
-"""The indicators of a review, computed from the data for every advisor and village of a period at once.
+"""The indicators of a review, computed in bulk from the data of a period, a chunk of advisors at a time.
 
-The queries are per period, not per advisor: each source (logs, lectures, ledgers, visits, inspections, incidents)
-is read once, grouped by (advisor, village), so opening a province's review costs the same number of queries as a
-county's.
+The queries are per chunk of advisors, not per advisor: each source (logs, lectures, ledgers, visits, inspections,
+incidents) is read once per chunk of `CHUNK_SIZE` advisors (a range of advisor ids, see `advisor_ranges`), grouped in
+SQL by (advisor, village). A county's review is one chunk; a province's (14,000 advisors) is 14 chunks and about 200
+queries, and the memory held at once is one chunk's, not the province's.
 
 A month of the period counts for a village when the advisor's agreement for it was in force on the month's 15th
 (an agreement that starts on the 20th is not asked for a visit that month) and the bureau had started to keep its
@@ -32,6 +33,9 @@ SATISFACTION_SHARE = {
 }
 THREE_PLACES = Decimal("0.001")
 
+# Advisors computed (and written) together: bounds the memory of a review of a whole province.
+CHUNK_SIZE = 1000
+
 
 def months_of(start: date, end: date) -> list[date]:
     """The first days of the months from start to end, inclusive."""
@@ -59,30 +63,49 @@ class Pair:
 
     advisor_id: int
     village_id: int
-    agreement: Agreement  # the last agreement in force in the period
+    agreement_id: int  # the last agreement in force in the period
     months: list[date] = field(default_factory=list)  # the months that count
 
 
-def pairs_of(period: ReviewPeriod) -> dict[tuple[int, int], Pair]:
+AdvisorRange = tuple[int, int]  # the first and last advisor id of a chunk, inclusive
+
+
+def _in_range(advisors: AdvisorRange | None) -> dict:
+    return {} if advisors is None else {"advisor_id__gte": advisors[0], "advisor_id__lte": advisors[1]}
+
+
+def _agreements(period: ReviewPeriod, advisors: AdvisorRange | None = None):
+    return Agreement.objects.overlapping(period.start_date, period.end_date).filter(
+        village__township__bureau_id=period.bureau_id, **_in_range(advisors)
+    )
+
+
+def advisor_ranges(period: ReviewPeriod, size: int | None = None) -> list[AdvisorRange]:
+    """The advisors of the period in ranges of `size` (CHUNK_SIZE) advisors, by id: every advisor with an
+    agreement in force during the period, and every advisor already reviewed in it."""
+    size = size or CHUNK_SIZE
+    ids = set(_agreements(period).order_by().values_list("advisor_id", flat=True).distinct())
+    ids.update(period.reviews.order_by().values_list("advisor_id", flat=True))
+    ids = sorted(ids)
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def pairs_of(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict[tuple[int, int], Pair]:
     """Every (advisor, village) with an agreement in force during the period, and the months it counts for."""
     agreements = (
-        Agreement.objects.overlapping(period.start_date, period.end_date)
-        .filter(village__township__bureau_id=period.bureau_id)
-        .only("pk", "advisor_id", "village_id", "start_date", "end_date", "annual_subsidy", "status")
+        _agreements(period, advisors)
         .order_by("start_date", "pk")
+        .values_list("pk", "advisor_id", "village_id", "start_date", "end_date")
     )
     records_start = period.bureau.records_start_on or date.min
     months = [m for m in months_of(period.start_date, period.end_date) if records_start <= m.replace(day=15)]
     pairs: dict[tuple[int, int], Pair] = {}
-    for agreement in agreements:
-        key = (agreement.advisor_id, agreement.village_id)
-        pair = pairs.setdefault(key, Pair(*key, agreement=agreement))
-        pair.agreement = agreement
+    for agreement_id, advisor_id, village_id, start_date, end_date in agreements:
+        key = (advisor_id, village_id)
+        pair = pairs.setdefault(key, Pair(*key, agreement_id=agreement_id))
+        pair.agreement_id = agreement_id
         for month in months:
-            if (
-                agreement.start_date <= month.replace(day=15) <= agreement.end_date
-                and month not in pair.months
-            ):
+            if start_date <= month.replace(day=15) <= end_date and month not in pair.months:
                 pair.months.append(month)
     return {key: pair for key, pair in pairs.items() if pair.months}
 
@@ -93,12 +116,21 @@ class PeriodIndicators:
     advisor_findings: dict[int, int]  # open inspection findings that name an advisor but no village
 
 
-def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
-    """The indicators of every (advisor, village) of the period, as stored in ReviewVillage.indicators."""
+def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> PeriodIndicators:
+    """The indicators of every (advisor, village) of the period, as stored in ReviewVillage.indicators; with
+    `advisors`, of the advisors whose id is in that range only (a chunk, see `advisor_ranges`)."""
     bureau = period.bureau
-    pairs = pairs_of(period)
+    pairs = pairs_of(period, advisors)
     in_period = {"service_date__gte": period.start_date, "service_date__lte": period.end_date}
-    logs = WorkLog.objects.counted().filter(village__township__bureau_id=bureau.pk, **in_period)
+    log_filter = {
+        "status__in": WorkLog.COUNTED_STATUSES,
+        "village__township__bureau_id": bureau.pk,
+        **in_period,
+        **_in_range(advisors),
+    }
+    logs = WorkLog.objects.filter(**log_filter)
+    # The lectures and service types of those logs, joined to them directly (not `worklog__in=<subquery>`).
+    of_logs = {f"worklog__{name}": value for name, value in log_filter.items()}
 
     monthly = defaultdict(dict)
     for row in (
@@ -118,7 +150,7 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
 
     lectures = defaultdict(lambda: defaultdict(int))
     for row in (
-        Lecture.objects.filter(worklog__in=logs)
+        Lecture.objects.filter(**of_logs)
         .annotate(month=TruncMonth("worklog__service_date"))
         .values("worklog__advisor_id", "worklog__village_id", "month")
         .annotate(n=Count("pk"))
@@ -134,13 +166,14 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
         is_late=False,
         year__gte=period.start_date.year,
         year__lte=period.end_date.year,
+        **_in_range(advisors),
     ).values("advisor_id", "village_id", "year", "month"):
         on_time[(row["advisor_id"], row["village_id"])].add(date(row["year"], row["month"], 1))
 
     by_type = defaultdict(dict)
     type_names = dict(ServiceType.objects.values_list("code", "name"))
     for row in (
-        WorkLog.service_types.through.objects.filter(worklog__in=logs)
+        WorkLog.service_types.through.objects.filter(**of_logs)
         .values("worklog__advisor_id", "worklog__village_id", "servicetype__code")
         .annotate(n=Count("pk"))
         .order_by()
@@ -153,6 +186,7 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
             village__township__bureau_id=bureau.pk,
             reported_at__date__gte=period.start_date,
             reported_at__date__lte=period.end_date,
+            **_in_range(advisors),
         )
         .values("advisor_id", "village_id")
         .annotate(n=Count("pk"))
@@ -164,15 +198,23 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
         village__township__bureau_id=bureau.pk,
         visited_on__gte=period.start_date,
         visited_on__lte=period.end_date,
+        **_in_range(advisors),
     ).values("advisor_id", "village_id", "satisfaction"):
         visits[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
 
     # A finding about a village counts for the advisor serving it; one naming the advisor only, for the advisor.
     findings = defaultdict(int)
     advisor_findings = defaultdict(int)
-    for inspection in Inspection.objects.filter(
+    # A chunk reads the findings about its advisors' villages and those naming one of its advisors only.
+    chunk_villages = _agreements(period, advisors).values("village_id")
+    inspections = Inspection.objects.filter(
         township__bureau_id=bureau.pk, inspected_on__gte=period.start_date, inspected_on__lte=period.end_date
-    ).only("village_id", "advisor_id", "findings", "resolved_on"):
+    )
+    if advisors is not None:
+        inspections = inspections.filter(
+            Q(village_id__in=chunk_villages) | Q(village__isnull=True, **_in_range(advisors))
+        )
+    for inspection in inspections.only("village_id", "advisor_id", "findings", "resolved_on"):
         if not inspection.is_open_on(period.end_date):
             continue
         if inspection.village_id:
@@ -180,11 +222,12 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
         elif inspection.advisor_id:
             advisor_findings[inspection.advisor_id] += 1
 
-    villages_with_group = set(
-        Village.objects.filter(
-            township__bureau_id=bureau.pk, wechat_group_set_up_on__lte=period.end_date
-        ).values_list("pk", flat=True)
+    villages = Village.objects.filter(
+        township__bureau_id=bureau.pk, wechat_group_set_up_on__lte=period.end_date
     )
+    if advisors is not None:
+        villages = villages.filter(pk__in=chunk_villages)
+    villages_with_group = set(villages.values_list("pk", flat=True))
 
     hours_per_month = bureau.service_hours_period == ServicePeriod.MONTH
     result = {}
@@ -206,7 +249,7 @@ def compute_indicators(period: ReviewPeriod) -> PeriodIndicators:
         verified = sum(row["verified"] for row in per_month.values())
         satisfaction = visits.get(key, [])
         result[key] = {
-            "agreement_id": pair.agreement.pk,
+            "agreement_id": pair.agreement_id,
             "months": [m.isoformat() for m in months],
             "onsite_months": {
                 "value": len(visit_months),

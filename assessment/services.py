@@ -20,7 +20,7 @@ from advisors.models import Advisor, Agreement
 from audit.services import audit_bulk_change
 from villages.models import Bureau
 
-from .indicators import compute_indicators
+from .indicators import advisor_ranges, compute_indicators
 from .models import (
     PayoutDeduction,
     Rating,
@@ -34,6 +34,7 @@ from .models import (
 from .scoring import payout_percent, score_review
 
 CENT = Decimal("0.01")
+BATCH_SIZE = 1000  # rows per INSERT / UPDATE of the computation
 
 
 def scoring_rule_for(bureau: Bureau) -> ScoringRule:
@@ -76,70 +77,99 @@ def review_period_compute(*, period: ReviewPeriod, by=None, opening: bool = Fals
     """(Re)compute the indicators and proposed tier of every review of the period that is not final.
 
     Advisors who served in the period and have no review yet get one; a final review keeps what it was finalized on.
+    The advisors are computed and written in chunks (`indicators.CHUNK_SIZE` advisors at a time), so a province
+    holds one chunk in memory, not all of it; the whole computation is still one transaction and one audit event.
     Returns the number of reviews computed.
     """
     period = ReviewPeriod.objects.select_for_update().get(pk=period.pk)
-    computed = compute_indicators(period)
-    reviews = {r.advisor_id: r for r in Review.objects.filter(period=period).select_for_update()}
-    new_reviews = [
-        Review(period=period, advisor_id=advisor_id)
-        for advisor_id in sorted({advisor_id for advisor_id, _village in computed.pairs})
-        if advisor_id not in reviews
-    ]
-    for review in Review.objects.bulk_create(new_reviews):
-        reviews[review.advisor_id] = review
-    open_reviews = {a: r for a, r in reviews.items() if r.status == Review.Status.OPEN}
-
-    rows = {
-        (row.review_id, row.village_id): row
-        for row in ReviewVillage.objects.filter(review__in=open_reviews.values())
-    }
-    to_create, to_update = [], []
-    for (advisor_id, village_id), indicators in computed.pairs.items():
-        review = open_reviews.get(advisor_id)
-        if review is None:
-            continue
-        row = rows.get((review.pk, village_id))
-        if row is None:
-            row = ReviewVillage(review=review, village_id=village_id)
-            to_create.append(row)
-        else:
-            to_update.append(row)
-        row.agreement_id = indicators["agreement_id"]
-        row.indicators = indicators
-    ReviewVillage.objects.bulk_create(to_create, batch_size=1000)
-    ReviewVillage.objects.bulk_update(to_update, ["agreement", "indicators"], batch_size=1000)
-
     rule = scoring_rule_for(period.bureau)
-    by_review: dict[int, list[ReviewVillage]] = {}
-    for row in [*to_create, *to_update]:
-        by_review.setdefault(row.review_id, []).append(row)
     now = timezone.now()
-    for review in open_reviews.values():
-        _score(
-            review, by_review.get(review.pk, []), rule, computed.advisor_findings.get(review.advisor_id, 0)
-        )
-        review.computed_at = now
-    Review.objects.bulk_update(
-        list(open_reviews.values()), ["score", "breakdown", "proposed_tier", "computed_at"], batch_size=1000
-    )
-    audit_bulk_change(
-        Review,
-        detail=f"{period.label} 计算考核指标",
-        data={
-            "period": period.pk,
-            "reviews_created": len(new_reviews),
-            "reviews_computed": len(open_reviews),
-            "villages_created": len(to_create),
-            "villages_updated": len(to_update),
-        },
-    )
     action = ReviewEvent.Action.OPENED if opening else ReviewEvent.Action.COMPUTED
+    totals = dict.fromkeys(("reviews_created", "reviews_computed", "villages_created", "villages_updated"), 0)
+    for advisors in advisor_ranges(period):
+        for key, n in _compute_chunk(period, advisors, rule=rule, now=now, by=by, action=action).items():
+            totals[key] += n
+    audit_bulk_change(Review, detail=f"{period.label} 计算考核指标", data={"period": period.pk, **totals})
+    return totals["reviews_computed"]
+
+
+def _compute_chunk(
+    period: ReviewPeriod, advisors: tuple[int, int], *, rule: ScoringRule, now, by, action: str
+) -> dict[str, int]:
+    """Compute and write the reviews of the advisors whose id is in the range `advisors`; returns the counts."""
+    computed = compute_indicators(period, advisors)
+    villages_of: dict[int, dict[int, dict]] = {}  # advisor -> village -> indicators
+    for (advisor_id, village_id), indicators in computed.pairs.items():
+        villages_of.setdefault(advisor_id, {})[village_id] = indicators
+
+    reviews = {
+        r.advisor_id: r
+        for r in Review.objects.filter(
+            period=period, advisor_id__gte=advisors[0], advisor_id__lte=advisors[1]
+        )
+        .select_for_update()
+        .only("pk", "advisor_id", "status", "office_rating", "score", "breakdown", "proposed_tier")
+    }
+    # The rows already there, with what they were computed on: a row whose indicators did not change is not written.
+    rows: dict[int, dict[int, ReviewVillage]] = {}
+    for row in ReviewVillage.objects.filter(
+        review__period=period,
+        review__advisor_id__gte=advisors[0],
+        review__advisor_id__lte=advisors[1],
+        review__status=Review.Status.OPEN,
+    ).only("pk", "review_id", "village_id", "village_rating", "agreement_id", "indicators"):
+        rows.setdefault(row.review_id, {})[row.village_id] = row
+
+    to_create, to_update, new_reviews, scored, changed = [], [], [], [], []
+    recomputed = 0  # rows there already, recomputed (written only when changed)
+    for advisor_id in sorted(villages_of.keys() | reviews.keys()):
+        review = reviews.get(advisor_id)
+        if review is None:
+            review = Review(period=period, advisor_id=advisor_id)
+            new_reviews.append(review)
+        elif review.status != Review.Status.OPEN:
+            continue
+        existing = rows.get(review.pk, {}) if review.pk else {}
+        review_rows = []
+        for village_id, indicators in villages_of.get(advisor_id, {}).items():
+            row = existing.get(village_id)
+            if row is None:
+                row = ReviewVillage(review=review, village_id=village_id)
+                to_create.append(row)
+            else:
+                recomputed += 1
+                if (row.agreement_id, row.indicators) != (indicators["agreement_id"], indicators):
+                    to_update.append(row)
+            row.agreement_id = indicators["agreement_id"]
+            row.indicators = indicators
+            review_rows.append(row)
+        before = (review.score, review.breakdown, review.proposed_tier)
+        _score(review, review_rows, rule, computed.advisor_findings.get(advisor_id, 0))
+        review.computed_at = now
+        scored.append(review)
+        if review.pk and before != (review.score, review.breakdown, review.proposed_tier):
+            changed.append(review)
+
+    # Every open review of the chunk is computed now; only those whose score changed are rewritten. New reviews
+    # are created already scored (no UPDATE after), then their rows with the ids they got.
+    Review.objects.filter(
+        period=period, advisor_id__gte=advisors[0], advisor_id__lte=advisors[1], status=Review.Status.OPEN
+    ).update(computed_at=now)
+    Review.objects.bulk_update(changed, ["score", "breakdown", "proposed_tier"], batch_size=BATCH_SIZE)
+    Review.objects.bulk_create(new_reviews, batch_size=BATCH_SIZE)
+    for row in to_create:
+        row.review_id = row.review.pk
+    ReviewVillage.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    ReviewVillage.objects.bulk_update(to_update, ["agreement", "indicators"], batch_size=BATCH_SIZE)
     ReviewEvent.objects.bulk_create(
-        [ReviewEvent(review=review, action=action, by=by, at=now) for review in open_reviews.values()],
-        batch_size=1000,
+        [ReviewEvent(review=review, action=action, by=by, at=now) for review in scored], batch_size=BATCH_SIZE
     )
-    return len(open_reviews)
+    return {
+        "reviews_created": len(new_reviews),
+        "reviews_computed": len(scored),
+        "villages_created": len(to_create),
+        "villages_updated": recomputed,
+    }
 
 
 def _score(review: Review, rows: list[ReviewVillage], rule: ScoringRule, advisor_findings: int) -> None:
