@@ -4,7 +4,8 @@ A fixed number of queries whatever the number of reviews (the home pages' query 
 """
 
 from django import template
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role, profile_of
 
@@ -18,22 +19,24 @@ HOME_ROWS = 10
 
 
 def _open_periods(user):
-    visible = reviews_visible_to(user)
-    open_review = Q(reviews__in=visible, reviews__status=Review.Status.OPEN)
+    """The open periods, each with the person's open reviews, those the office has not rated and the unanswered
+    objections: one count per figure over the period's reviews (by their period index), not a join of every review
+    with every visible one (half a second for a province's 14,000)."""
+    open_reviews = reviews_visible_to(user).filter(period=OuterRef("pk"), status=Review.Status.OPEN)
+
+    def count(reviews) -> Coalesce:
+        return Coalesce(Subquery(reviews.order_by().values("period").annotate(n=Count("pk")).values("n")), 0)
+
     return list(
         periods_visible_to(user)
         .filter(status=ReviewPeriod.Status.OPEN)
         .annotate(
-            open_reviews=Count("reviews", filter=open_review, distinct=True),
-            office_missing=Count("reviews", filter=open_review & Q(reviews__office_rating=""), distinct=True),
-            objections=Count(
-                "reviews",
-                filter=open_review
-                & Q(
-                    reviews__advisor_response=Review.AdvisorResponse.OBJECTED,
-                    reviews__objection_answered_at__isnull=True,
-                ),
-                distinct=True,
+            open_reviews=count(open_reviews),
+            office_missing=count(open_reviews.filter(office_rating="")),
+            objections=count(
+                open_reviews.filter(
+                    advisor_response=Review.AdvisorResponse.OBJECTED, objection_answered_at__isnull=True
+                )
             ),
         )
         .order_by("-end_date", "pk")
