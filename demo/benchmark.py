@@ -352,6 +352,22 @@ def _page(
     )
 
 
+# What an advisor types into the new-log form (the in-process POST and the gunicorn load test send the same).
+NEW_LOG = {
+    "mode": "onsite",
+    "start_time": "08:30",
+    "end_time": "09:40",
+    "object_kind": "person",
+    "object_name": "王大爷",
+    "object_phone": "13912345678",
+    "object_situation": "本村村民，68岁",
+    "people_served": "1",
+    "content": "咨询宅基地继承问题，讲解了民法典继承编的规定。" * 5,
+    "result": "当事人表示清楚了，将与兄弟协商。",
+    "submit": "1",
+}
+
+
 def _log_post(scene: Scene) -> Operation:
     client = _client(scene.advisor_user)
     consultation = ServiceType.objects.get(code=ServiceType.CONSULTATION).pk
@@ -363,20 +379,10 @@ def _log_post(scene: Scene) -> Operation:
             secure=True,
             data={
                 "village": scene.village.pk,
-                "mode": "onsite",
+                **NEW_LOG,
                 "service_date": today.isoformat(),
-                "start_time": "08:30",
-                "end_time": "09:40",
                 "service_types": [consultation],
-                "object_kind": "person",
-                "object_name": "王大爷",
-                "object_phone": "13912345678",
-                "object_situation": "本村村民，68岁",
-                "people_served": "1",
-                "content": "咨询宅基地继承问题，讲解了民法典继承编的规定。" * 5,
-                "result": "当事人表示清楚了，将与兄弟协商。",
                 "client_uuid": str(uuid.uuid4()),
-                "submit": "1",
             },
         )
         if response.status_code != 302:

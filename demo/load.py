@@ -51,6 +51,8 @@ from advisors.models import Agreement
 from ledger.models import LedgerSubmission, ServiceType, WorkLog, WorkLogMonthly
 from villages.models import Bureau, Village
 
+from .benchmark import NEW_LOG
+
 NEW_LOG_URL = "/logs/new/"
 # The goal of issue 8 for the sustained load.
 GOAL_RATE = 20.0
@@ -412,22 +414,12 @@ def log_body(phone: Phone, *, consultation_id: int, marker: str) -> str:
     client_uuid each time (a new form), the run's marker in 备注."""
     data = {
         **phone.fields,
+        **NEW_LOG,
         "village": phone.village_id,
-        "mode": "onsite",
         "service_date": timezone.localdate().isoformat(),
-        "start_time": "08:30",
-        "end_time": "09:40",
         "service_types": consultation_id,
-        "object_kind": "person",
-        "object_name": "王大爷",
-        "object_phone": "13912345678",
-        "object_situation": "本村村民，68岁",
-        "people_served": "1",
-        "content": "咨询宅基地继承问题，讲解了民法典继承编的规定。" * 5,
-        "result": "当事人表示清楚了，将与兄弟协商。",
         "remarks": marker,
         "client_uuid": str(uuid.uuid4()),
-        "submit": "1",
     }
     return urlencode(data)
 
