@@ -1,8 +1,8 @@
 """Who sees which flags, and the deadlines dashboard: what is due, done, late and missing this month and quarter.
 
-The dashboard is built in a fixed number of queries whatever the number of villages: the villages and townships of
-the person's scope, their agreements in force today, one aggregate over the logs, the month's ledger submissions
-and township ledgers, the open flags, the unfiled agreements and the last job runs.
+The dashboard is built in a fixed number of queries whatever the number of villages: one statement counts each
+township's figures over its villages (their agreement in force, the month's submission, open flags, the logs of
+the month and quarter), a page of villages reads only the townships it falls in, then the flags and the job runs.
 """
 
 from dataclasses import dataclass, field
@@ -108,7 +108,7 @@ class VillageRow:
     flags: list[Flag] = field(default_factory=list)
 
 
-# The figures counted for each township by `_TOWNSHIP_COUNTS`, in its column order.
+# The figures `_VillageStatus.townships` counts for each township, in its column order.
 COUNTS = (
     "villages",
     "served",
