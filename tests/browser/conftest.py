@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}
 
 
 def pytest_collection_modifyitems(items):
@@ -45,6 +46,16 @@ def browser():
 def phone(browser):
     """A new phone-sized browser context per test, so no cookies or storage leak between tests."""
     context = browser.new_context(**PHONE)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def small_phone(browser):
+    """A 360 px phone for the public pages; axe-core is injected into the page, which the site's
+    Content-Security-Policy would refuse (bypass_csp)."""
+    context = browser.new_context(**SMALL_PHONE, bypass_csp=True)
     context.set_default_timeout(10_000)
     yield context
     context.close()

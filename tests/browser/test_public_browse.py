@@ -7,16 +7,7 @@ from django.core.cache import cache
 from publicity.selectors import BROWSE_ALL_UP_TO
 from tests.factories import TownshipFactory, VillageFactory
 
-from .test_public_pages import NO_HORIZONTAL_SCROLL, SMALL_PHONE, serious_violations
-
-
-@pytest.fixture
-def phone(browser):
-    # bypass_csp: axe-core is injected into the page, which the site's Content-Security-Policy would refuse.
-    context = browser.new_context(**SMALL_PHONE, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
+from .test_public_pages import NO_HORIZONTAL_SCROLL, serious_violations
 
 
 @pytest.fixture
@@ -31,8 +22,8 @@ def many_townships(transactional_db, today, bureau):
     cache.clear()
 
 
-def test_a_resident_taps_an_initial_then_a_township_then_a_village(live_server, phone, many_townships):
-    page = phone.new_page()
+def test_a_resident_taps_an_initial_then_a_township_then_a_village(live_server, small_phone, many_townships):
+    page = small_phone.new_page()
     page.goto(f"{live_server.url}/public/")
 
     initial = page.get_by_role("link", name="D（", exact=False)
@@ -47,9 +38,9 @@ def test_a_resident_taps_an_initial_then_a_township_then_a_village(live_server, 
 
 @pytest.mark.parametrize("care", [False, True], ids=["normal", "care"])
 def test_the_initials_and_their_lists_have_no_serious_accessibility_violations(
-    live_server, phone, many_townships, care
+    live_server, small_phone, many_townships, care
 ):
-    page = phone.new_page()
+    page = small_phone.new_page()
     page.goto(f"{live_server.url}/public/")
     if care:
         page.get_by_role("link", name="关怀版（大字）").click()

@@ -8,18 +8,8 @@ from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory
 
 from .conftest import PHONE
 
-SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def small_phone(browser):
-    # bypass_csp: axe-core is injected into the page, which the site's Content-Security-Policy would refuse.
-    context = browser.new_context(**SMALL_PHONE, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 @pytest.fixture
