@@ -32,6 +32,16 @@ def _sync_role(user) -> None:
     )
 
 
+def _unlock(model_admin, request, usernames) -> None:
+    """Both admins' unlock action: lift the lockouts of `usernames` and say how many."""
+    count = security.accounts_unlock(usernames=usernames)
+    model_admin.message_user(
+        request,
+        ngettext("已解除 %(n)d 条锁定。", "已解除 %(n)d 条锁定。", count) % {"n": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Profile)
 class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope = profiles_visible_to
@@ -125,12 +135,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     @admin.action(description=_("解锁所选账号（登录失败过多被锁定的）"), permissions=["change"])
     def unlock_accounts(self, request, queryset):
-        count = security.accounts_unlock(usernames=queryset.values_list("username", flat=True))
-        self.message_user(
-            request,
-            ngettext("已解除 %(n)d 条锁定。", "已解除 %(n)d 条锁定。", count) % {"n": count},
-            messages.SUCCESS,
-        )
+        _unlock(self, request, queryset.values_list("username", flat=True))
 
     @admin.action(description=_("重置所选账号的两步验证（手机丢失或更换时）"), permissions=["change"])
     def reset_second_factor(self, request, queryset):
@@ -198,9 +203,4 @@ class LoginLockAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("解锁所选账号"), permissions=["delete"])
     def unlock(self, request, queryset):
-        count = security.accounts_unlock(usernames=queryset.values_list("username", flat=True))
-        self.message_user(
-            request,
-            ngettext("已解除 %(n)d 条锁定。", "已解除 %(n)d 条锁定。", count) % {"n": count},
-            messages.SUCCESS,
-        )
+        _unlock(self, request, queryset.values_list("username", flat=True))
