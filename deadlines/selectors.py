@@ -130,27 +130,21 @@ class TownshipRow:
     ledger_is_late: bool
     counts: dict[str, int]
 
-    def __getattr__(self, name: str):  # row.villages, row.on_time… in the template
-        try:
-            return self.__dict__["counts"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
     @property
     def forwarded(self) -> bool:
         return self.ledger_forwarded_at is not None
 
     @property
     def visits_short(self) -> int:
-        return self.served - self.visits_met
+        return self.counts["served"] - self.counts["visits_met"]
 
     @property
     def hours_short(self) -> int:
-        return self.served - self.hours_met
+        return self.counts["served"] - self.counts["hours_met"]
 
     @property
     def lectures_short(self) -> int:
-        return self.served - self.lectures_met
+        return self.counts["served"] - self.counts["lectures_met"]
 
 
 @dataclass
@@ -286,9 +280,10 @@ class _VillageStatus:
         self.month_start = month_start
         self.hours_start = self.quarter_start if self.per_quarter else month_start
 
-    def _parts(self, villages: QuerySet[Village], *, with_work: bool) -> tuple[str, list]:
+    def _parts(self, villages: QuerySet[Village], *, for_counts: bool) -> tuple[str, list]:
         """The WITH clause: v (`villages`), a (advisor in force), s (the month's submission), f (open flags),
-        u (agreements of the year not filed) and, `with_work`, l (the logs' totals)."""
+        and, `for_counts` (the townships' figures; a page reads its villages' work after), l (the logs' totals) and
+        u (agreements of the year not filed)."""
         scope, today = self.scope, self.today
         villages = villages.values("id", "township_id", "code", "name")
         parts = {
@@ -316,15 +311,19 @@ class _VillageStatus:
             .values("village_id")
             .distinct()
             .order_by(),
-            "u": Agreement.objects.filter(
-                village__in=villages.values("pk"), status=Agreement.Status.SIGNED, start_date__year=today.year
-            )
-            .values("village_id")
-            .annotate(n=Count("pk"))
-            .order_by(),
         }
-        if with_work:
+        if for_counts:
             parts["l"] = self.work(villages.values("pk"))
+            parts["u"] = (
+                Agreement.objects.filter(
+                    village__in=villages.values("pk"),
+                    status=Agreement.Status.SIGNED,
+                    start_date__year=today.year,
+                )
+                .values("village_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
         sql, params = [], []
         for name, queryset in parts.items():
             part_sql, part_params = queryset.query.sql_with_params()
@@ -366,7 +365,7 @@ class _VillageStatus:
     def townships(self) -> list[TownshipRow]:
         """Every township of the scope with its month's ledger and its villages' figures: one statement."""
         bureau = self.scope.bureau
-        with_clause, params = self._parts(self.scope.villages, with_work=True)
+        with_clause, params = self._parts(self.scope.villages, for_counts=True)
         ledgers = TownshipLedger.objects.filter(
             township=OuterRef("pk"), year=self.today.year, month=self.today.month
         )
@@ -430,7 +429,7 @@ class _VillageStatus:
         """A page of the villages of `township_ids`: their names and state in one statement, then their work and
         flags."""
         villages = self.scope.villages.filter(township_id__in=township_ids)
-        with_clause, params = self._parts(villages, with_work=False)
+        with_clause, params = self._parts(villages, for_counts=False)
         where = ""
         if attention_only:
             where = f" WHERE {self._ATTENTION}"
