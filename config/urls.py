@@ -25,6 +25,8 @@ urlpatterns = [
     path("logs/", include("ledger.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("public/", include("consultations.public_urls")),
     path("public/", include("publicity.urls")),
     path("reviews/", include("assessment.urls")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from consultations.services import resident_requests_erase, resident_requests_escalate
 from villages.models import Bureau
 
 from . import services
@@ -95,6 +96,21 @@ JOBS: tuple[Job, ...] = (
         "协议备案检查",
         services.agreements_unfiled,
         services.is_agreement_filing_deadline,
+        True,
+    ),
+    # Residents' requests (consultations/): every day, once it has ended.
+    Job(
+        "escalate_resident_requests",
+        "群众留言逾期转司法所",
+        resident_requests_escalate,
+        services.is_every_day,
+        True,
+    ),
+    Job(
+        "erase_resident_data",
+        "删除保存期满的群众留言个人信息",
+        resident_requests_erase,
+        services.is_every_day,
         True,
     ),
 )

@@ -44,6 +44,16 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("群众留言与评价"),
+            {
+                "fields": (
+                    "resident_request_due_working_days",
+                    "resident_data_retention_months",
+                    "resident_rating_weight",
+                )
+            },
+        ),
     )
 
     # A bureau admin edits their own bureau's settings; creating and removing bureaus is the superuser's.

@@ -50,6 +50,26 @@ class Bureau(models.Model):
     payout_percent_good = models.PositiveSmallIntegerField(_("良好补贴发放比例(%)"), default=100)
     payout_percent_pass = models.PositiveSmallIntegerField(_("合格补贴发放比例(%)"), default=70)
     payout_percent_fail = models.PositiveSmallIntegerField(_("不合格补贴发放比例(%)"), default=50)
+    # Residents' requests and ratings (consultations/): the answer's due time, how long personal data is kept,
+    # and how much the residents' own ratings weigh in the 群众满意度 indicator beside the bureau's return visits.
+    resident_request_due_working_days = models.PositiveSmallIntegerField(
+        _("群众留言答复期限(工作日)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("逾期未办结的留言转乡镇司法所。按周一至周五计算，不含法定节假日调休。"),
+    )
+    resident_data_retention_months = models.PositiveSmallIntegerField(
+        _("群众留言个人信息保存期限(月)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("留言办结后保存的月数，期满删除姓名、电话和问题内容。"),
+    )
+    resident_rating_weight = models.PositiveSmallIntegerField(
+        _("群众评价在满意度指标中的权重(%)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_("群众满意度 = 回访满意度 ×(100−权重)% + 群众在线评价 × 权重%；只有一项时按该项计。"),
+    )
 
     class Meta:
         verbose_name = _("司法局")

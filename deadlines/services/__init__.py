@@ -13,6 +13,7 @@ period and submitted before the deadline's end of day.
 from .agreements import agreements_unfiled
 from .common import (
     is_agreement_filing_deadline,
+    is_every_day,
     is_last_day_of_month,
     is_last_day_of_quarter,
     is_ledger_due_day,
@@ -33,6 +34,7 @@ from .reviews import open_review
 __all__ = [
     "agreements_unfiled",
     "is_agreement_filing_deadline",
+    "is_every_day",
     "is_last_day_of_month",
     "is_last_day_of_quarter",
     "is_ledger_due_day",

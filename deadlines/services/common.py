@@ -44,6 +44,10 @@ def is_agreement_filing_deadline(bureau: Bureau, on: date) -> bool:
     return bureau.agreement_filing_deadline(on.year) == on
 
 
+def is_every_day(bureau: Bureau, on: date) -> bool:
+    return True
+
+
 def is_review_opening_day(bureau: Bureau, on: date) -> bool:
     return (on.month, on.day) in ((1, 1), (7, 1))
 

@@ -1,0 +1,81 @@
+"""Who sees which residents' requests and ratings, and whose phone numbers in full. Every view and task goes here.
+
+Scope follows the villages (villages/selectors.py): the bureau its bureau, a justice office its township. An
+advisor sees the requests and ratings addressed to them, never those caught as spam; a liaison sees none (a
+resident writes to the advisor, not to the village committee). A resident's phone is shown in full to the request's
+advisor and to the justice office of its township only (they call the resident back); everyone else reads it masked.
+"""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role, profile_of
+from common.masking import mask_phone
+from villages.selectors import villages_visible_to
+
+from .models import ResidentRating, ResidentRequest
+
+
+def resident_requests_visible_to(user) -> QuerySet[ResidentRequest]:
+    if user.is_authenticated and user.is_superuser:
+        return ResidentRequest.objects.all()
+    profile = profile_of(user)
+    if profile is None:
+        return ResidentRequest.objects.none()
+    if profile.is_staff_role:
+        return ResidentRequest.objects.filter(village__in=villages_visible_to(user))
+    if profile.role == Role.ADVISOR:
+        return ResidentRequest.objects.for_the_advisor().filter(advisor__user=user)
+    return ResidentRequest.objects.none()
+
+
+def resident_ratings_visible_to(user) -> QuerySet[ResidentRating]:
+    if user.is_authenticated and user.is_superuser:
+        return ResidentRating.objects.all()
+    profile = profile_of(user)
+    if profile is None:
+        return ResidentRating.objects.none()
+    if profile.is_staff_role:
+        return ResidentRating.objects.filter(village__in=villages_visible_to(user))
+    if profile.role == Role.ADVISOR:
+        return ResidentRating.objects.filter(advisor__user=user)
+    return ResidentRating.objects.none()
+
+
+def get_resident_request_for_user(user, pk: int) -> ResidentRequest:
+    return get_object_or_404(
+        resident_requests_visible_to(user).select_related("village__township", "advisor", "worklog"), pk=pk
+    )
+
+
+def sees_resident_phone(user, resident_request: ResidentRequest) -> bool:
+    """The request's advisor and the justice office of its township read the number in full (they call back)."""
+    if resident_request.advisor.user_id == user.pk:
+        return True
+    profile = profile_of(user)
+    return (
+        profile is not None
+        and profile.role == Role.OFFICE_STAFF
+        and profile.township_id == resident_request.village.township_id
+    )
+
+
+def resident_phone_for(user, resident_request: ResidentRequest) -> str:
+    if sees_resident_phone(user, resident_request):
+        return resident_request.phone
+    return mask_phone(resident_request.phone)
+
+
+def may_close(user, resident_request: ResidentRequest) -> bool:
+    """The advisor answers; once escalated, the township's justice office may close it too."""
+    if not resident_request.is_open:
+        return False
+    if resident_request.advisor.user_id == user.pk:
+        return True
+    profile = profile_of(user)
+    return (
+        resident_request.status == ResidentRequest.Status.ESCALATED
+        and profile is not None
+        and profile.role == Role.OFFICE_STAFF
+        and profile.township_id == resident_request.village.township_id
+    )
