@@ -110,6 +110,38 @@ def pairs_of(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict
     return {key: pair for key, pair in pairs.items() if pair.months}
 
 
+def _average(answers: list[str]) -> str | None:
+    if not answers:
+        return None
+    share = sum(SATISFACTION_SHARE[s] for s in answers) / len(answers)
+    return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
+
+
+def _blend(visits: list[str], ratings: list[str], weight: int) -> str | None:
+    """群众满意度: the bureau's return visits and the residents' own ratings, the ratings weighing `weight` %
+    (Bureau.resident_rating_weight); with only one of them, that one."""
+    visits_share, ratings_share = _average(visits), _average(ratings)
+    if visits_share is None or ratings_share is None:
+        return visits_share or ratings_share
+    share = Decimal(visits_share) * (100 - weight) / 100 + Decimal(ratings_share) * weight / 100
+    return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
+
+
+def resident_ratings(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict[tuple[int, int], list]:
+    """The residents' ratings (consultations/) of the period, per (advisor, village)."""
+    from consultations.models import ResidentRating
+
+    rows = defaultdict(list)
+    for row in ResidentRating.objects.filter(
+        village__township__bureau_id=period.bureau_id,
+        created_at__date__gte=period.start_date,
+        created_at__date__lte=period.end_date,
+        **_in_range(advisors),
+    ).values("advisor_id", "village_id", "satisfaction"):
+        rows[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
+    return rows
+
+
 @dataclass
 class PeriodIndicators:
     pairs: dict[tuple[int, int], dict]  # (advisor, village) -> ReviewVillage.indicators
@@ -202,6 +234,8 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
     ).values("advisor_id", "village_id", "satisfaction"):
         visits[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
 
+    ratings = resident_ratings(period, advisors)
+
     # A finding about a village counts for the advisor serving it; one naming the advisor only, for the advisor.
     findings = defaultdict(int)
     advisor_findings = defaultdict(int)
@@ -248,6 +282,7 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
         confirmed = sum(row["confirmed"] for row in per_month.values())
         verified = sum(row["verified"] for row in per_month.values())
         satisfaction = visits.get(key, [])
+        rated = ratings.get(key, [])
         result[key] = {
             "agreement_id": pair.agreement_id,
             "months": [m.isoformat() for m in months],
@@ -288,15 +323,14 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
             "return_visits": {
                 "value": len(satisfaction),
                 "counts": {choice: satisfaction.count(choice) for choice in Satisfaction.values},
-                "share": (
-                    str(
-                        (sum(SATISFACTION_SHARE[s] for s in satisfaction) / len(satisfaction)).quantize(
-                            THREE_PLACES, ROUND_HALF_UP
-                        )
-                    )
-                    if satisfaction
-                    else None
-                ),
+                "share": _blend(satisfaction, rated, bureau.resident_rating_weight),
+                "visits_share": _average(satisfaction),
+                "resident_ratings": {
+                    "value": len(rated),
+                    "counts": {choice: rated.count(choice) for choice in Satisfaction.values},
+                    "share": _average(rated),
+                    "weight": bureau.resident_rating_weight,
+                },
             },
             "logs": total,
             "services_by_type": {

@@ -28,7 +28,7 @@ from assessment.models import Review
 from assessment.services import review_period_compute
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
-from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period
+from tests.factories import AdvisorFactory, ResidentRequestFactory, WorkLogFactory, open_review_period
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,25 @@ def scan_of(name: str) -> Callable[[SimpleNamespace], dict]:
         return {"name": name_under("/private/agreements/", agreement.contract_scan)}
 
     return kwargs
+
+
+def new_resident_request(agreement: str, status: str = "open") -> Callable[[SimpleNamespace], dict]:
+    """A fresh resident's request to the advisor of an agreement of the map, as the `pk` kwarg."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        return {"pk": ResidentRequestFactory(agreement=getattr(w, agreement), status=status).pk}
+
+    return kwargs
+
+
+def new_reference(w: SimpleNamespace) -> dict:
+    return {"reference": ResidentRequestFactory(agreement=w.agreement).reference}
+
+
+CLOSE_DATA = {"answered_mode": "phone", "answer": "已电话答复。"}
+# Who reads residents' requests and ratings: staff of either bureau and advisors see their lists; liaisons and
+# strangers may not.
+RESIDENT_LISTS = STAFF | ADVISORS
 
 
 # --- builders of the ledger's objects: each call makes a fresh one on an agreement of the map ---
@@ -1113,6 +1132,59 @@ URLS: dict[str, list[Case]] = {
     ],
     "publicity:not_found": [
         Case("any other address under /public/", lambda w: {"path": "nowhere/"}, set(), public=True),
+    ],
+    # --- residents' requests and ratings (consultations/) ---
+    "residents:ask": [
+        Case("asking a village's advisor", pk_of("village"), EVERYONE, public=True),
+        Case("a village without an advisor", pk_of("vacant_village"), set(), public=True),
+    ],
+    "residents:rate": [
+        Case("rating a village's advisor", pk_of("village"), EVERYONE, public=True),
+        Case("a village without an advisor", pk_of("vacant_village"), set(), public=True),
+    ],
+    "residents:rated": [Case("the thanks after a rating", pk_of("village"), EVERYONE, public=True)],
+    "residents:lookup": [Case("the lookup of a request's state", no_kwargs, EVERYONE, public=True)],
+    "residents:status": [
+        Case("a request's state", new_reference, EVERYONE, public=True),
+        Case("an unknown reference", lambda w: {"reference": "NOSUCH22"}, set(), public=True),
+    ],
+    "consultations:request_list": [
+        Case("the requests in scope", no_kwargs, RESIDENT_LISTS, forbidden={"liaison_user", "stranger"}),
+    ],
+    "consultations:rating_list": [
+        Case("the ratings in scope", no_kwargs, RESIDENT_LISTS, forbidden={"liaison_user", "stranger"}),
+    ],
+    "consultations:request_detail": [
+        Case(
+            "a request to the advisor of `village`",
+            new_resident_request("agreement"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "a request to another township's advisor",
+            new_resident_request("other_agreement"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("a request caught as spam", new_resident_request("agreement", "spam"), BUREAU | {"office_user"}),
+        Case("a request in another bureau", new_resident_request("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "consultations:request_close": [
+        Case(
+            "closing an open request",
+            new_resident_request("agreement"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "superuser"},
+            method="post",
+            data=lambda w: CLOSE_DATA,
+        ),
+        Case(
+            "closing an escalated request",
+            new_resident_request("agreement", "escalated"),
+            {"advisor_user", "office_user"},
+            forbidden=BUREAU | {"superuser"},
+            method="post",
+            data=lambda w: CLOSE_DATA,
+        ),
     ],
     # A staff action under /public/: login required, scoped by townships_visible_to; advisors and liaisons who can
     # see the township may not print its posters.

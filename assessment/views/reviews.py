@@ -122,12 +122,20 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             entry["link"] = row.village.get_absolute_url()
         elif key == "return_visits":
             counts = item.get("counts", {})
+            ratings = item.get("resident_ratings") or {}
             entry["requirement"] = _("司法局回访满意度")
             entry["value"] = (
                 "、".join(f"{label} {counts.get(value, 0)}" for value, label in Satisfaction.choices)
                 if item["value"]
-                else _("本期未回访，不计分")
+                else _("本期未回访")
             )
+            if ratings.get("value"):
+                rated = "、".join(
+                    f"{label} {ratings['counts'].get(value, 0)}" for value, label in Satisfaction.choices
+                )
+                entry["value"] += _("；群众在线评价（权重%(w)s%%）：%(r)s") % {"w": ratings["weight"], "r": rated}
+            elif not item["value"]:
+                entry["value"] += _("，不计分")
             entry["link"] = None
         rows.append(entry)
     return rows
