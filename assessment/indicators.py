@@ -127,7 +127,9 @@ def _blend(visits: list[str], ratings: list[str], weight: int) -> str | None:
     return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
 
 
-def resident_ratings(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict[tuple[int, int], list]:
+def resident_ratings(
+    period: ReviewPeriod, advisors: AdvisorRange | None = None
+) -> dict[tuple[int, int], list]:
     """The residents' ratings (consultations/) of the period, per (advisor, village)."""
     from consultations.models import ResidentRating
 

@@ -133,7 +133,10 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
                 rated = "、".join(
                     f"{label} {ratings['counts'].get(value, 0)}" for value, label in Satisfaction.choices
                 )
-                entry["value"] += _("；群众在线评价（权重%(w)s%%）：%(r)s") % {"w": ratings["weight"], "r": rated}
+                entry["value"] += _("；群众在线评价（权重%(w)s%%）：%(r)s") % {
+                    "w": ratings["weight"],
+                    "r": rated,
+                }
             elif not item["value"]:
                 entry["value"] += _("，不计分")
             entry["link"] = None
