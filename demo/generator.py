@@ -33,6 +33,7 @@ from ledger.models import WorkLog
 from villages.models import Bureau, Township, Village
 
 from .activity import generate_activity
+from .residents import seed_residents
 from .reviews import seed_reviews
 
 BATCH_SIZE = 2000
@@ -175,6 +176,7 @@ def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
             bureau.records_start_on = date(timezone.localdate().year - years + 1, 1, 1)
             bureau.save(update_fields=["records_start_on"])
             generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
+            seed_residents(bureau, today=timezone.localdate(), seed=seed)
             _analyze()  # the reviews' aggregates are planned on the loaded tables, not on empty ones
             seed_reviews(bureau, today=timezone.localdate(), seed=seed)
             rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
