@@ -283,3 +283,13 @@ def test_it_erases_the_personal_data_once_the_retention_has_passed_pipl(agreemen
     assert closed.erased_at is not None
     assert closed.phone == "" and "宅基地" not in closed.question and closed.name == "（已删除）"
     assert AuditEntry.objects.filter(event="bulk_change", detail__contains="保存期满").exists()
+
+
+def test_the_audit_trail_keeps_no_residents_name_question_or_full_number_pipl(client, agreement):
+    ask(client, agreement.village)
+
+    resident_request = ResidentRequest.objects.get()
+    [entry] = AuditEntry.objects.get_for_object(resident_request).filter(event="create")
+    recorded = str(entry.changes)
+    assert "13912345678" not in recorded
+    assert "李大爷" not in recorded and "宅基地" not in recorded
