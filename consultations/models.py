@@ -1,10 +1,12 @@
 """What residents send from the public pages: a request for help (留言/预约) and a rating of the service (满意度)."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Satisfaction
@@ -112,6 +114,11 @@ class ResidentRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:request_detail", args=[self.pk])
+
+    @property
+    def due_on(self):
+        """The last day to answer: `due_at` is the first instant after it."""
+        return timezone.localdate(self.due_at - timedelta(microseconds=1))
 
     @property
     def is_open(self) -> bool:

@@ -150,8 +150,8 @@ def resident_request_create(
             recipients=[data.advisor.user],
             key=f"resident_request:{resident_request.pk}",
             title=_("新的群众留言：%(village)s") % {"village": data.village.name},
-            body=_("请在 %(due)s 前电话或上门答复，办结后可一键生成工作日志。")
-            % {"due": zh_date(timezone.localdate(resident_request.due_at - timedelta(seconds=1)))},
+            body=_("请在 %(due)s（含当天）前电话或上门答复，办结后可一键生成工作日志。")
+            % {"due": zh_date(resident_request.due_on)},
             url=resident_request.get_absolute_url(),
         )
     return resident_request

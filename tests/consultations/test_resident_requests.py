@@ -293,3 +293,15 @@ def test_the_audit_trail_keeps_no_residents_name_question_or_full_number_pipl(cl
     recorded = str(entry.changes)
     assert "13912345678" not in recorded
     assert "李大爷" not in recorded and "宅基地" not in recorded
+
+
+def test_the_advisors_home_lists_the_requests_waiting_with_their_last_day(client, agreement, advisor_user):
+    resident_request = ResidentRequestFactory(
+        agreement=agreement, due_at=datetime(2026, 6, 18, tzinfo=SHANGHAI)
+    )
+    client.login(username=advisor_user.username, password=PASSWORD)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert resident_request.get_absolute_url() in page
+    assert "6月17日当天内答复" in page
