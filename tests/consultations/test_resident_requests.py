@@ -305,3 +305,21 @@ def test_the_advisors_home_lists_the_requests_waiting_with_their_last_day(client
 
     assert resident_request.get_absolute_url() in page
     assert "6月17日当天内答复" in page
+
+
+def test_closing_after_the_agreement_ended_says_why_and_keeps_the_answer(client, agreement, advisor_user):
+    resident_request = ResidentRequestFactory(agreement=agreement)
+    agreement.end_date = date(2026, 6, 10)
+    agreement.save()
+    client.login(username=advisor_user.username, password=PASSWORD)
+
+    response = client.post(
+        reverse("consultations:request_close", args=[resident_request.pk]),
+        {"answered_mode": "phone", "answer": "已电话答复。"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "没有与" in page and "已电话答复。" in page
+    resident_request.refresh_from_db()
+    assert resident_request.is_open
