@@ -31,3 +31,8 @@ def count_allowed(name: str, subject: str, *, limit: int, window: int = WINDOW_S
 def search_allowed(request: HttpRequest) -> bool:
     """Count this search for the client; False once it is over the rate in the current minute."""
     return count_allowed("search", client_address(request), limit=settings.PUBLIC_SEARCH_RATE)
+
+
+def lookup_allowed(request: HttpRequest) -> bool:
+    """A resident's look-up of a request's state: the search's rate, counted apart from the searches."""
+    return count_allowed("lookup", client_address(request), limit=settings.PUBLIC_SEARCH_RATE)

@@ -142,7 +142,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.GET or None)
     context = {"form": form}
     if form.is_bound:
-        if not throttle.search_allowed(request):
+        if not throttle.lookup_allowed(request):
             return _blocked(request, _("群众留言查询过于频繁"))
         if form.is_valid():
             reference = form.cleaned_data["reference"].strip().upper()
@@ -156,7 +156,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     """The state of a request (never its content); once closed, its one rating."""
-    if not throttle.search_allowed(request):
+    if not throttle.lookup_allowed(request):
         return _blocked(request, _("群众留言查询过于频繁"))
     resident_request = (
         ResidentRequest.objects.select_related("village__township", "advisor")

@@ -99,13 +99,13 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     if not _has_scope(request.user):
         raise PermissionDenied(_("只有法律顾问、司法所和司法局可以查看群众评价。"))
     ratings = resident_ratings_visible_to(request.user).select_related("village__township", "advisor")
-    only = request.GET.get("satisfaction", "")
-    if only:
-        ratings = ratings.filter(satisfaction=only)
+    chosen = request.GET.get("satisfaction", "")
+    if chosen:
+        ratings = ratings.filter(satisfaction=chosen)
     profile = profile_of(request.user)
     context = {
         "page": paginate(request, ratings.order_by("-created_at", "-pk")),
         "may_visit": request.user.is_superuser or (profile is not None and profile.is_bureau),
-        "only": only,
+        "chosen": chosen,
     }
     return render(request, "consultations/rating_list.html", context)

@@ -323,3 +323,16 @@ def test_closing_after_the_agreement_ended_says_why_and_keeps_the_answer(client,
     assert "没有与" in page and "已电话答复。" in page
     resident_request.refresh_from_db()
     assert resident_request.is_open
+
+
+def test_it_limits_the_lookups_of_one_address(client, agreement, settings):
+    settings.PUBLIC_SEARCH_RATE = 2
+    resident_request = ResidentRequestFactory(agreement=agreement)
+    url = reverse("residents:status", args=[resident_request.reference])
+
+    answers = [client.get(url).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+    assert (
+        client.get(reverse("publicity:home"), {"q": "王庄"}).status_code == 200
+    )  # searches are counted apart
