@@ -1,4 +1,4 @@
-"""Transport, headers, deployment (issue 9, 等保2.0 通信传输 / 入侵防范): production passes Django's deploy check;
+"""Transport, headers, deployment (等保2.0 通信传输 / 入侵防范): production passes Django's deploy check;
 every page carries a Content-Security-Policy without inline script, no framing, nosniff and a Referrer-Policy; pages
 for a signed-in person are never stored by a browser or proxy."""
 

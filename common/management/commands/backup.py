@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", default=getattr(settings, "BACKUP_DIR", None), help="备份目录（默认 BACKUP_DIR）"
+            "--output", default=settings.BACKUP_DIR, help="备份目录（默认 BACKUP_DIR）"
         )
         parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
 

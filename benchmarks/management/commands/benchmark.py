@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from demo import load
-from demo.benchmark import Result, run_benchmark
+from benchmarks import load
+from benchmarks.benchmark import Result, run_benchmark
 from demo.generator import SCALES
 from villages.models import Bureau
 
