@@ -133,10 +133,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    # Short timeouts: with Redis down, a page waits a fraction of a second for the cache, then is served uncached.
+    # Short timeouts: with Redis down, a page waits a fraction of a second for the cache, then is served uncached
+    # (common/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
