@@ -36,12 +36,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from advisors.models import Agreement
+from demo.generator import SCALES
 from ledger import reports
 from ledger.models import LedgerSubmission, ServiceType, WorkLog
 from ledger.renderers import render_xlsx
 from villages.models import Bureau, Township, Village
-
-from demo.generator import SCALES
 
 # The performance goals (milliseconds) the bureaus asked for, for the ✓ in the table; the JSON keeps the raw figures.
 PAGE_GOAL_MS = 150

@@ -3,8 +3,8 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
 from django.http import Http404, HttpResponseServerError
-from django.template import loader
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 

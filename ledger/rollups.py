@@ -15,7 +15,6 @@ service types. Kept current three ways:
 """
 
 from datetime import date
-
 from functools import partial
 
 from django.db import connection, connections, transaction
@@ -26,6 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from villages.models import Township, Village
 
 from .models import Lecture, ServiceMode, WorkLog, WorkLogMonthly
+
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)

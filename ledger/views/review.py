@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, Value, When
 from django.db.models.expressions import OrderBy
 from django.http import Http404, HttpRequest, HttpResponse

@@ -74,7 +74,9 @@ def known(
             confirmed_on_behalf=True,
         )
         lecture_log = make_log(agreement, date(2026, 5, 20), codes=("publicity",), object_name="全体村民")
-        Lecture.objects.create(worklog=lecture_log, topic="民法典进农村", attendance=60, outline="一、婚姻家庭")
+        Lecture.objects.create(
+            worklog=lecture_log, topic="民法典进农村", attendance=60, outline="一、婚姻家庭"
+        )
         make_log(agreement, date(2026, 6, 5), status="draft", object_name="草稿对象")
         make_log(agreement, date(2026, 6, 6), status="returned", object_name="退回对象", return_reason="补充")
         make_log(second_agreement, date(2026, 6, 8), codes=("contract_review",), object_name="李家村委会")

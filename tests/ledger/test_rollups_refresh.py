@@ -114,10 +114,13 @@ def test_a_counted_logs_service_types_changed_refresh_its_month(
 
 
 def test_a_rolled_back_write_refreshes_nothing(agreement, refreshes, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            WorkLogFactory(agreement=agreement, service_date=date(2026, 6, 3), status="submitted")
-            raise RuntimeError("refused")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        WorkLogFactory(agreement=agreement, service_date=date(2026, 6, 3), status="submitted")
+        raise RuntimeError("refused")
     assert refreshes == []
     assert not WorkLogMonthly.objects.exists()
 

@@ -24,7 +24,13 @@ PHONES = 5
 with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
     call_command("migrate", verbosity=0)
     from ledger.models import ServiceType, WorkLog
-    from tests.factories import AgreementFactory, BureauFactory, TownshipFactory, VillageFactory, make_advisor_user
+    from tests.factories import (
+        AgreementFactory,
+        BureauFactory,
+        TownshipFactory,
+        VillageFactory,
+        make_advisor_user,
+    )
 
     bureau = BureauFactory()
     village = VillageFactory(township=TownshipFactory(bureau=bureau))

@@ -19,6 +19,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "fazhi.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://fazhi.example.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # production has a shared cache (system check common.E001)
 }
 
 
