@@ -13,8 +13,14 @@ ROOT = Path(settings.BASE_DIR)
 # Read against the layering common < accounts < villages < advisors < ledger < assessment < deadlines < publicity
 # < demo < benchmarks, each is an app importing one above it:
 KNOWN_EDGES_TO_REMOVE = {
-    ("advisors", "assessment"),  # the non-renewal rule after 不合格 (advisors/models.py), moving to assessment
-    ("common", "accounts"),  # common/phones.py: the registry of revealable phone numbers names every app's models;
+    (
+        "advisors",
+        "assessment",
+    ),  # the non-renewal rule after 不合格 (advisors/models.py), moving to assessment
+    (
+        "common",
+        "accounts",
+    ),  # common/phones.py: the registry of revealable phone numbers names every app's models;
     ("common", "advisors"),  # each app should register its own instead
     ("common", "ledger"),
     ("common", "villages"),
@@ -91,7 +97,9 @@ def test_the_graph_is_built_from_the_source():
 
 def test_every_known_exception_is_still_an_import():
     graph = import_graph()
-    assert {(source, target) for source, target in KNOWN_EDGES_TO_REMOVE if target not in graph[source]} == set()
+    assert {
+        (source, target) for source, target in KNOWN_EDGES_TO_REMOVE if target not in graph[source]
+    } == set()
 
 
 def test_the_imports_between_apps_have_no_loop():
