@@ -63,3 +63,10 @@ class TolerantRedisCache(RedisCache):
         except RedisError as error:
             _warn(error)
             return delta
+
+    def clear(self):
+        try:
+            return super().clear()
+        except RedisError as error:
+            _warn(error)
+            return False
