@@ -50,6 +50,18 @@ ROLE_REACH: dict[str, Reach] = {
 STAFF_REACHES = frozenset({Reach.BUREAU, Reach.TOWNSHIP})
 # Bureau roles that administer the bureau: its audit trail, its settings, a locked review's final tier.
 ADMIN_ROLES = frozenset({Role.BUREAU_ADMIN})
+# What a role's auth group may do in the admin site: "manage" its apps' records (and the bureau's users), or "view"
+# them; a role not named has no admin-site permissions. Only "manage" roles get into the admin site (is_staff).
+ADMIN_SITE_ACCESS: dict[str, str] = {Role.BUREAU_ADMIN: "manage", Role.BUREAU_STAFF: "view"}
+
+
+def reach_of_role(role: str) -> Reach:
+    return ROLE_REACH.get(role, Reach.NONE)
+
+
+def uses_admin_site(role: str) -> bool:
+    return ADMIN_SITE_ACCESS.get(role) == "manage"
+
 
 # A lookup from a model to the place a reach is over (a string), a condition (Q), the rows themselves (QuerySet), or
 # a function of no argument returning a Q or rows (built only for the reach that needs it).
@@ -183,7 +195,9 @@ class Scope:
             return queryset
         if not self.is_bureau:
             return queryset.none()
-        return self.filter(queryset, bureau=bureau).exclude(**{f"{user}{'__' if user else ''}is_superuser": True})
+        return self.filter(queryset, bureau=bureau).exclude(
+            **{f"{user}{'__' if user else ''}is_superuser": True}
+        )
 
 
 def scope_of(user) -> Scope:
@@ -199,7 +213,7 @@ def scope_of(user) -> Scope:
         return cached[1]
     scope = Scope(
         user=user,
-        role_reach=ROLE_REACH.get(profile.role, Reach.NONE) if profile else Reach.NONE,
+        role_reach=reach_of_role(profile.role) if profile else Reach.NONE,
         operator=operator,
         role=profile.role if profile else "",
         bureau_id=profile.bureau_id if profile else None,
