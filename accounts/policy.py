@@ -126,7 +126,8 @@ class Scope:
 
     @property
     def bureau_ids(self) -> tuple[int, ...]:
-        """The bureaus this person sees (their own); all of them for the operator is not listed here."""
+        """The bureaus whose places a BUREAU reach sees: their own (a role over several bureaus lists them here).
+        The operator's "all" is not a list: `filter` does not narrow for them."""
         return (self.bureau_id,) if self.bureau_id is not None else ()
 
     # --- over which place ---
