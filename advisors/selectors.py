@@ -23,7 +23,8 @@ def agreements_visible_to(user) -> QuerySet[Agreement]:
 
 
 def advisors_visible_to(user) -> QuerySet[Advisor]:
-    def serving() -> Q:  # justice offices and liaisons: the advisors serving their villages now or in the past
+    # Justice offices and liaisons see the advisors serving their villages now or in the past.
+    def serving() -> Q:
         agreements = Agreement.objects.in_force().filter(village__in=villages_visible_to(user))
         return Q(pk__in=agreements.values("advisor_id"))
 

@@ -21,7 +21,11 @@ def reviews_visible_to(user) -> QuerySet[Review]:
     scope = scope_of(user)
 
     def in_township() -> Q:
-        return Q(Exists(ReviewVillage.objects.filter(review=OuterRef("pk"), village__township_id=scope.township_id)))
+        return Q(
+            Exists(
+                ReviewVillage.objects.filter(review=OuterRef("pk"), village__township_id=scope.township_id)
+            )
+        )
 
     return scope.filter(
         Review.objects.all(), bureau="period__bureau_id", township=in_township, advisor="advisor__user"
@@ -63,7 +67,9 @@ def return_visits_visible_to(user) -> QuerySet[ReturnVisit]:
 
 
 def inspections_visible_to(user) -> QuerySet[Inspection]:
-    return scope_of(user).filter(Inspection.objects.all(), bureau="township__bureau_id", township="township_id")
+    return scope_of(user).filter(
+        Inspection.objects.all(), bureau="township__bureau_id", township="township_id"
+    )
 
 
 def get_review_for_user(user, pk: int) -> Review:

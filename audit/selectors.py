@@ -19,6 +19,7 @@ def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
     """Entries whose user is in the bureau admin's bureau, failed logins with one of their user names included."""
     if not can_read_audit_trail(user):
         return AuditEntry.objects.none()
+
     def of_bureau_users() -> Q:
         bureau_users = get_user_model().objects.filter(profile__bureau_id__in=scope.bureau_ids)
         return Q(actor_id__in=bureau_users.values("pk")) | Q(

@@ -60,7 +60,10 @@ def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
     scope = scope_of(user)
     if scope.is_staff:
         return Scope(
-            scope.profile.bureau, villages_visible_to(user), townships_visible_to(user), flags_visible_to(user)
+            scope.profile.bureau,
+            villages_visible_to(user),
+            townships_visible_to(user),
+            flags_visible_to(user),
         )
     if scope.is_operator:
         bureaus = Bureau.objects.order_by("name")

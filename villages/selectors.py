@@ -35,7 +35,8 @@ def villages_visible_to(user) -> QuerySet[Village]:
 
 
 def townships_visible_to(user) -> QuerySet[Township]:
-    def of_villages() -> Q:  # advisors and liaisons see the townships of their villages
+    # Advisors and liaisons see the townships of their villages.
+    def of_villages() -> Q:
         return Q(pk__in=villages_visible_to(user).values("township_id"))
 
     return scope_of(user).filter(
