@@ -21,7 +21,6 @@ from advisors.selectors import (
     with_current_village_counts,
 )
 from common.pagination import PER_PAGE
-from consultations.selectors import resident_requests_visible_to
 from ledger.models import WorkLog
 from ledger.selectors import incidents_visible_to, review_counts, village_progress, worklogs_visible_to
 from villages.models import Township
@@ -141,15 +140,7 @@ def _advisor_home(request):
     # One row more than shown tells whether there are more, without counting.
     returned = list(mine.filter(status=WorkLog.Status.RETURNED)[: HOME_ROWS + 1])
     drafts = list(mine.filter(status=WorkLog.Status.DRAFT)[: HOME_ROWS + 1])
-    asked = list(
-        resident_requests_visible_to(request.user)
-        .open()
-        .select_related("village")
-        .order_by("due_at", "pk")[: HOME_ROWS + 1]
-    )
     context = {
-        "asked": asked[:HOME_ROWS],
-        "more_asked": len(asked) > HOME_ROWS,
         "cards": list(zip(current, progress, strict=True)),
         "returned": returned[:HOME_ROWS],
         "more_returned": len(returned) > HOME_ROWS,

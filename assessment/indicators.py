@@ -127,20 +127,18 @@ def _blend(visits: list[str], ratings: list[str], weight: int) -> str | None:
     return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
 
 
+# Residents' own ratings for the 群众满意度 indicator: functions (period, advisors) -> {(advisor, village): [answer,
+# …]} registered by the app that keeps them (consultations/apps.py), so this module does not import it.
+RESIDENT_RATING_SOURCES: list = []
+
+
 def resident_ratings(
     period: ReviewPeriod, advisors: AdvisorRange | None = None
 ) -> dict[tuple[int, int], list]:
-    """The residents' ratings (consultations/) of the period, per (advisor, village)."""
-    from consultations.models import ResidentRating
-
     rows = defaultdict(list)
-    for row in ResidentRating.objects.filter(
-        village__township__bureau_id=period.bureau_id,
-        created_at__date__gte=period.start_date,
-        created_at__date__lte=period.end_date,
-        **_in_range(advisors),
-    ).values("advisor_id", "village_id", "satisfaction"):
-        rows[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
+    for source in RESIDENT_RATING_SOURCES:
+        for key, answers in source(period, advisors).items():
+            rows[key] += answers
     return rows
 
 

@@ -79,3 +79,21 @@ def may_close(user, resident_request: ResidentRequest) -> bool:
         and profile.role == Role.OFFICE_STAFF
         and profile.township_id == resident_request.village.township_id
     )
+
+
+def ratings_by_pair(period, advisors: tuple[int, int] | None = None) -> dict[tuple[int, int], list[str]]:
+    """The residents' ratings of a review period per (advisor, village): an input of the 群众满意度 indicator
+    (registered in assessment/indicators.py by apps.py); `advisors` is a range of advisor ids (a chunk)."""
+    rows: dict[tuple[int, int], list[str]] = {}
+    ratings = ResidentRating.objects.filter(
+        village__township__bureau_id=period.bureau_id,
+        created_at__date__gte=period.start_date,
+        created_at__date__lte=period.end_date,
+    )
+    if advisors is not None:
+        ratings = ratings.filter(advisor_id__gte=advisors[0], advisor_id__lte=advisors[1])
+    for advisor_id, village_id, satisfaction in ratings.values_list(
+        "advisor_id", "village_id", "satisfaction"
+    ):
+        rows.setdefault((advisor_id, village_id), []).append(satisfaction)
+    return rows

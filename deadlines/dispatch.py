@@ -20,7 +20,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.services import resident_requests_erase, resident_requests_escalate
 from villages.models import Bureau
 
 from . import services
@@ -98,23 +97,16 @@ JOBS: tuple[Job, ...] = (
         services.is_agreement_filing_deadline,
         True,
     ),
-    # Residents' requests (consultations/): every day, once it has ended.
-    Job(
-        "escalate_resident_requests",
-        "群众留言逾期转司法所",
-        resident_requests_escalate,
-        services.is_every_day,
-        True,
-    ),
-    Job(
-        "erase_resident_data",
-        "删除保存期满的群众留言个人信息",
-        resident_requests_erase,
-        services.is_every_day,
-        True,
-    ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
+
+
+def register(job: Job) -> None:
+    """Add another app's job (from its AppConfig.ready), so this module does not import that app."""
+    global JOBS, JOBS_BY_NAME
+    if job.name not in JOBS_BY_NAME:
+        JOBS = (*JOBS, job)
+        JOBS_BY_NAME = {j.name: j for j in JOBS}
 
 
 @dataclass
