@@ -9,37 +9,40 @@ advisor and to the justice office of its township only (they call the resident b
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.masking import mask_phone
-from villages.selectors import villages_visible_to
 
 from .models import ResidentRating, ResidentRequest
 
 
 def resident_requests_visible_to(user) -> QuerySet[ResidentRequest]:
-    if user.is_authenticated and user.is_superuser:
-        return ResidentRequest.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return ResidentRequest.objects.none()
-    if profile.is_staff_role:
-        return ResidentRequest.objects.filter(village__in=villages_visible_to(user))
-    if profile.role == Role.ADVISOR:
-        return ResidentRequest.objects.for_the_advisor().filter(advisor__user=user)
-    return ResidentRequest.objects.none()
+    return scope_of(user).filter(
+        ResidentRequest.objects.all(),
+        bureau="village__township__bureau_id",
+        township="village__township_id",
+        advisor=lambda: ResidentRequest.objects.for_the_advisor().filter(advisor__user=user),
+    )
 
 
 def resident_ratings_visible_to(user) -> QuerySet[ResidentRating]:
-    if user.is_authenticated and user.is_superuser:
-        return ResidentRating.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return ResidentRating.objects.none()
-    if profile.is_staff_role:
-        return ResidentRating.objects.filter(village__in=villages_visible_to(user))
-    if profile.role == Role.ADVISOR:
-        return ResidentRating.objects.filter(advisor__user=user)
-    return ResidentRating.objects.none()
+    return scope_of(user).filter(
+        ResidentRating.objects.all(),
+        bureau="village__township__bureau_id",
+        township="village__township_id",
+        advisor="advisor__user",
+    )
+
+
+def may_read(user) -> bool:
+    """The lists are for the advisors, the justice offices and the bureau (not liaisons, not strangers)."""
+    scope = scope_of(user)
+    return scope.is_operator or scope.is_staff or scope.is_advisor
+
+
+def may_visit_back(user) -> bool:
+    """The bureau records return visits (回访)."""
+    scope = scope_of(user)
+    return scope.is_operator or scope.is_bureau
 
 
 def get_resident_request_for_user(user, pk: int) -> ResidentRequest:
@@ -52,12 +55,7 @@ def sees_resident_phone(user, resident_request: ResidentRequest) -> bool:
     """The request's advisor and the justice office of its township read the number in full (they call back)."""
     if resident_request.advisor.user_id == user.pk:
         return True
-    profile = profile_of(user)
-    return (
-        profile is not None
-        and profile.role == Role.OFFICE_STAFF
-        and profile.township_id == resident_request.village.township_id
-    )
+    return scope_of(user).is_office_of(resident_request.village.township_id)
 
 
 def resident_phone_for(user, resident_request: ResidentRequest) -> str:
@@ -72,12 +70,8 @@ def may_close(user, resident_request: ResidentRequest) -> bool:
         return False
     if resident_request.advisor.user_id == user.pk:
         return True
-    profile = profile_of(user)
-    return (
-        resident_request.status == ResidentRequest.Status.ESCALATED
-        and profile is not None
-        and profile.role == Role.OFFICE_STAFF
-        and profile.township_id == resident_request.village.township_id
+    return resident_request.status == ResidentRequest.Status.ESCALATED and scope_of(user).is_office_of(
+        resident_request.village.township_id
     )
 
 

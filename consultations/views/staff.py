@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import profile_of
 from common.pagination import paginate
 from ledger.forms import attach_errors
 
@@ -18,6 +17,8 @@ from ..models import ResidentRating, ResidentRequest
 from ..selectors import (
     get_resident_request_for_user,
     may_close,
+    may_read,
+    may_visit_back,
     resident_phone_for,
     resident_ratings_visible_to,
     resident_requests_visible_to,
@@ -25,14 +26,9 @@ from ..selectors import (
 from ..services import resident_request_close
 
 
-def _has_scope(user) -> bool:
-    profile = profile_of(user)
-    return user.is_superuser or (profile is not None and (profile.is_staff_role or profile.role == "advisor"))
-
-
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    if not _has_scope(request.user):
+    if not may_read(request.user):
         raise PermissionDenied(_("只有法律顾问、司法所和司法局可以查看群众留言。"))
     requests = resident_requests_visible_to(request.user).select_related("village__township", "advisor")
     status = request.GET.get("status", "")
@@ -96,16 +92,15 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rating_list(request: HttpRequest) -> HttpResponse:
-    if not _has_scope(request.user):
+    if not may_read(request.user):
         raise PermissionDenied(_("只有法律顾问、司法所和司法局可以查看群众评价。"))
     ratings = resident_ratings_visible_to(request.user).select_related("village__township", "advisor")
     chosen = request.GET.get("satisfaction", "")
     if chosen:
         ratings = ratings.filter(satisfaction=chosen)
-    profile = profile_of(request.user)
     context = {
         "page": paginate(request, ratings.order_by("-created_at", "-pk")),
-        "may_visit": request.user.is_superuser or (profile is not None and profile.is_bureau),
+        "may_visit": may_visit_back(request.user),
         "chosen": chosen,
     }
     return render(request, "consultations/rating_list.html", context)
