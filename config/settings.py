@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "publicity",
     "notifications",
     "deadlines",
+    "imports",
     "demo",
     # --- audit (issue 9, 安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
     "auditlog",
