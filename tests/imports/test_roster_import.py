@@ -5,9 +5,8 @@ from accounts.models import PasswordState, Role
 from advisors.models import Advisor, Agreement
 from audit.models import AuditEntry
 from imports.models import ImportBatch
-from villages.models import Township, Village
-
 from tests.factories import AdvisorFactory, BureauFactory
+from villages.models import Township, Village
 
 from .books import FIRM, TOWNSHIP, advisor_row, agreement_row, roster_book, village_row
 
