@@ -112,7 +112,9 @@ def test_it_refuses_a_file_that_is_not_a_workbook(clerk, client):
 
     from .books import upload
 
-    response = client.post(reverse("imports:index"), {"kind": "roster", "file": upload(b"not excel", "名册.xlsx")})
+    response = client.post(
+        reverse("imports:index"), {"kind": "roster", "file": upload(b"not excel", "名册.xlsx")}
+    )
     assert response.status_code == 200
     assert "Excel" in response.content.decode()
     assert not ImportBatch.objects.exists()
