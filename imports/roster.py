@@ -424,7 +424,7 @@ LIAISON_COLUMNS = [
     Col("乡镇(街道)", "township", False, "村名在两个乡镇重名时必填", width=14),
     Col("村(社区)", "village", True, "必填；村(社区)名称或行政区划代码；每村一名联络员", width=14),
     Col("姓名", "full_name", True, width=10),
-    Col("手机号", "liaison_phone", True, "必填；11 位手机号", width=14),
+    Col("手机号", "liaison_phone", False, "11 位手机号；不填时登录名须填写", width=14),
     Col("登录名", "username", False, LOGIN_NOTE, width=16),
 ]
 
@@ -434,11 +434,16 @@ def _liaison_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
     _required(row, sheet)
     village = _village(ctx.bureau, text(row.get("乡镇(街道)")), text(row["村(社区)"]), sheet)
     name = text(row["姓名"])
-    phone = _mobile(text(row["手机号"]), "手机号")
+    phone = text(row.get("手机号"))
+    if phone:
+        _mobile(phone, "手机号")
     changes = []
     liaison = village.liaison
     if liaison is None:
-        liaison = _account(ctx, username=text(row.get("登录名")) or phone, role=Role.LIAISON, full_name=name)
+        username = text(row.get("登录名")) or phone
+        if not username:
+            raise RowError("登录名", _("新联络员须填写手机号或登录名。"))
+        liaison = _account(ctx, username=username, role=Role.LIAISON, full_name=name)
         village.liaison = liaison
         changes.append(_("新建账号"))
     else:
