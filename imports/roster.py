@@ -1,11 +1,11 @@
 """The roster workbook (乡镇、村、律师事务所、法律顾问、顾问协议、村联络员): its template, its export with the bureau's
 data, and the import of one row of each sheet.
 
-Rows are applied in sheet order inside one transaction, each in a savepoint: a village row finds the township the
-sheet before created, an agreement row runs the agreement rules (advisors/services.py, `Agreement.clean`) against
-the agreements saved rows before. The preview applies everything and rolls back; the confirmation applies it again
-and keeps it only if no row failed (imports/services.py). A row equal to what is stored is left alone, so importing
-the same workbook twice changes nothing.
+Rows are checked in sheet order against the bureau's roster in memory (imports/state.py) as the rows before left
+it: a village row finds the township the sheet before added, an agreement row runs the agreement rules against the
+agreements stored and those of the rows before. The preview only checks; the confirmation checks again and writes
+everything in one transaction only if no row failed (imports/services.py). A row equal to what is stored is left
+alone, so importing the same workbook twice changes nothing.
 """
 
 from collections.abc import Callable
@@ -13,19 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile, Role
-from accounts.services import user_assign_role, user_create_with_role
+from accounts.models import Role
 from advisors.models import Advisor, Agreement, Firm
-from advisors.services import agreement_create, agreement_file, agreement_sign
 from common.masking import MOBILE_RE
 from villages.models import Bureau, Township, Village
 
-from .results import ImportResult, RowError, SheetResult
+from .results import RowError, SheetResult
 from .sheets import (
     NO,
     YES,
@@ -37,6 +33,7 @@ from .sheets import (
     parse_decimal,
     text,
 )
+from .state import RosterState, clone
 
 TOWNSHIPS, VILLAGES, FIRMS, ADVISORS, AGREEMENTS, LIAISONS = (
     "乡镇(街道)",
@@ -54,7 +51,7 @@ class Sheet:
     name: str
     columns: list[Col]
     key: str  # the header of the natural key, named in errors that span columns
-    apply: Callable[["RowContext", dict[str, Any]], tuple[str, str, list[str]]]
+    apply: Callable[[RosterState, dict[str, Any]], tuple[str, str, list[str]]]
     rows: Callable[[Bureau], list[list[Any]]]  # the bureau's data for the export, in column order
     example: list[Any]
 
@@ -64,13 +61,6 @@ class Sheet:
 
     def col(self, header: str) -> Col:
         return next(c for c in self.columns if c.header == header)
-
-
-@dataclass
-class RowContext:
-    bureau: Bureau
-    by: Any
-    result: ImportResult
 
 
 # --- shared pieces of the row handlers ---
@@ -88,32 +78,39 @@ def _mobile(value: str, column: str) -> str:
     return value
 
 
-def _store(instance: models.Model, values: dict[str, Any], sheet: Sheet) -> tuple[str, list[str]]:
-    """Set `values` on the instance and save it through full_clean (every field and model rule); an instance equal
-    to `values` is not saved at all. Returns the action and the changed columns."""
-    adding = instance._state.adding
-    changed = [name for name, value in values.items() if adding or getattr(instance, name) != value]
-    if not changed:
-        return "unchanged", []
+FK_FIELDS = ("bureau", "township", "firm", "user", "liaison", "advisor", "village", "previous")
+
+
+def _store(state: RosterState, existing, new, values: dict[str, Any], sheet: Sheet) -> tuple[str, list[str]]:
+    """Set `values` on a copy of the stored object (or on the new one) and check every field rule; an object equal
+    to `values` is left alone. Returns the action and the changed columns."""
+    if existing is None:
+        obj, changed = new, list(values)
+    else:
+        changed = [name for name, value in values.items() if getattr(existing, name) != value]
+        if not changed:
+            return "unchanged", []
+        obj = clone(existing)
     for name, value in values.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return ("create" if adding else "update"), [sheet.headers.get(name, name) for name in changed]
+        setattr(obj, name, value)
+    obj.clean_fields(exclude=[f for f in FK_FIELDS if hasattr(obj, f"{f}_id")])
+    obj.clean()
+    if existing is None:
+        state.add(obj)
+        return "create", []
+    state.change(existing, obj, set(changed))
+    return "update", [sheet.headers.get(name, name) for name in changed]
 
 
-def _village(bureau: Bureau, township_name: str, village: str, sheet: Sheet) -> Village:
+def _village(state: RosterState, township_name: str, village: str) -> Village:
     """A village named by its code, or by its name (with its township when two townships have the name)."""
-    villages = Village.objects.filter(township__bureau=bureau).select_related("township")
-    by_code = villages.filter(code=village).first()
-    if by_code:
-        return by_code
-    matches = villages.filter(name=village)
-    if township_name:
-        matches = matches.filter(township__name=township_name)
-    found = list(matches[:5])
+    if village in state.villages:
+        return state.villages[village]
+    found = [
+        v for (t, name), v in state.village_names.items() if name == village and t == (township_name or t)
+    ]
     if not found:
-        where = f"{township_name}" if township_name else _("本司法局")
+        where = township_name or _("本司法局")
         raise RowError(
             VILLAGES, _("%(where)s没有名为“%(name)s”的村(社区)。") % {"where": where, "name": village}
         )
@@ -126,16 +123,10 @@ def _village(bureau: Bureau, township_name: str, village: str, sheet: Sheet) -> 
     return found[0]
 
 
-def _account(ctx: RowContext, *, username: str, role: Role, full_name: str, township=None):
-    """A new account for the row, its password unusable until the login slips give it a first one."""
-    User = get_user_model()
-    if User.objects.filter(username=username).exists():
+def _username(state: RosterState, username: str) -> str:
+    if username in state.taken_usernames:
         raise RowError("登录名", _("登录名“%(name)s”已被使用，请换一个。") % {"name": username})
-    user = user_create_with_role(
-        username=username, password=None, role=role, bureau=ctx.bureau, township=township, full_name=full_name
-    )
-    ctx.result.account_ids.append(user.pk)
-    return user
+    return username
 
 
 # --- 乡镇(街道) ---
@@ -150,13 +141,13 @@ TOWNSHIP_COLUMNS = [
 ]
 
 
-def _township_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _township_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[TOWNSHIPS]
     _required(row, sheet)
     code = text(row["代码"])
-    township = Township.objects.filter(code=code).first()
-    if township and township.bureau_id != ctx.bureau.pk:
+    if code in state.foreign["township"]:
         raise RowError("代码", _("代码“%(code)s”已被其他司法局的乡镇使用。") % {"code": code})
+    township = state.townships.get(code)
     values = {
         "name": text(row["名称"]),
         "kind": parse_choice(row.get("类型"), sheet.col("类型")) or Township.Kind.TOWN,
@@ -165,7 +156,14 @@ def _township_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
         "office_address": text(row.get("司法所地址")),
         "office_phone": text(row.get("司法所电话")),
     }
-    action, changes = _store(township or Township(bureau=ctx.bureau), values, sheet)
+    same_name = state.township_names.get(values["name"])
+    if same_name is not None and same_name.code != code:
+        raise RowError(
+            "名称",
+            _("已有名为“%(name)s”的乡镇(街道)（代码 %(code)s），不能重名。")
+            % {"name": values["name"], "code": same_name.code},
+        )
+    action, changes = _store(state, township, Township(bureau=state.bureau), values, sheet)
     return action, code, changes
 
 
@@ -189,15 +187,15 @@ VILLAGE_COLUMNS = [
 ]
 
 
-def _village_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _village_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[VILLAGES]
     _required(row, sheet)
     code = text(row["行政区划代码"])
-    village = Village.objects.filter(code=code).select_related("township").first()
-    if village and village.township.bureau_id != ctx.bureau.pk:
+    if code in state.foreign["village"]:
         raise RowError("行政区划代码", _("代码“%(code)s”已被其他司法局的村(社区)使用。") % {"code": code})
+    village = state.villages.get(code)
     township_name = text(row["乡镇(街道)"])
-    township = Township.objects.filter(bureau=ctx.bureau, name=township_name).first()
+    township = state.township_names.get(township_name)
     if township is None:
         raise RowError("乡镇(街道)", _("没有名为“%(name)s”的乡镇(街道)。") % {"name": township_name})
     values = {
@@ -208,7 +206,14 @@ def _village_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
         "address": text(row.get("村(居)委会地址")),
         "onsite_hours": text(row.get("驻点时间")),
     }
-    action, changes = _store(village or Village(), values, sheet)
+    same_name = state.village_names.get((township_name, values["name"]))
+    if same_name is not None and same_name.code != code:
+        raise RowError(
+            "名称",
+            _("%(township)s已有名为“%(name)s”的村(社区)（代码 %(code)s），同一乡镇内不能重名。")
+            % {"township": township_name, "name": values["name"], "code": same_name.code},
+        )
+    action, changes = _store(state, village, Village(), values, sheet)
     return action, code, changes
 
 
@@ -231,11 +236,11 @@ FIRM_COLUMNS = [
 ]
 
 
-def _firm_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _firm_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[FIRMS]
     _required(row, sheet)
     name = text(row["名称"])
-    firm = Firm.objects.filter(bureau=ctx.bureau, name=name).first()
+    firm = state.firms.get(name)
     values = {
         "name": name,
         "kind": parse_choice(row.get("类型"), sheet.col("类型")) or Firm.Kind.LAW_FIRM,
@@ -243,7 +248,7 @@ def _firm_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
         "address": text(row.get("地址")),
         "phone": text(row.get("电话")),
     }
-    action, changes = _store(firm or Firm(bureau=ctx.bureau), values, sheet)
+    action, changes = _store(state, firm, Firm(bureau=state.bureau), values, sheet)
     return action, name, changes
 
 
@@ -269,15 +274,15 @@ ADVISOR_COLUMNS = [
 ]
 
 
-def _advisor_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _advisor_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[ADVISORS]
     _required(row, sheet)
     licence = text(row["执业证号"])
-    advisor = Advisor.objects.filter(licence_number=licence).select_related("user").first()
-    if advisor and advisor.bureau_id != ctx.bureau.pk:
+    if licence in state.foreign["advisor"]:
         raise RowError("执业证号", _("执业证号“%(n)s”已是其他司法局的顾问。") % {"n": licence})
+    advisor = state.advisors.get(licence)
     firm_name = text(row["所在机构"])
-    firm = Firm.objects.filter(bureau=ctx.bureau, name=firm_name).first()
+    firm = state.firms.get(firm_name)
     if firm is None:
         raise RowError(
             "所在机构", _("没有名为“%(name)s”的机构，请先在“律师事务所”表中填写。") % {"name": firm_name}
@@ -291,15 +296,13 @@ def _advisor_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
         "work_phone": text(row.get("公开工作电话")),
         "is_active": parse_bool(row.get("在岗"), "在岗", default=True),
     }
-    advisor = advisor or Advisor(bureau=ctx.bureau)
-    action, changes = _store(advisor, values, sheet)
-    if advisor.user_id is None:
-        advisor.user = _account(
-            ctx, username=text(row.get("登录名")) or licence, role=Role.ADVISOR, full_name=advisor.name
+    if advisor is None or advisor.user_id is None:
+        values["user"] = state.new_account(
+            username=_username(state, text(row.get("登录名")) or licence),
+            role=Role.ADVISOR,
+            full_name=values["name"],
         )
-        advisor.save(update_fields=["user"])
-        changes.append(_("新建账号"))
-        action = "update" if action == "unchanged" else action
+    action, changes = _store(state, advisor, Advisor(bureau=state.bureau), values, sheet)
     return action, licence, changes
 
 
@@ -345,14 +348,14 @@ AGREEMENT_COLUMNS = [
 ]
 
 
-def _agreement_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _agreement_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[AGREEMENTS]
     _required(row, sheet)
     licence = text(row["执业证号"])
-    advisor = Advisor.objects.filter(bureau=ctx.bureau, licence_number=licence).first()
+    advisor = state.advisors.get(licence)
     if advisor is None:
         raise RowError("执业证号", _("没有执业证号为“%(n)s”的顾问。") % {"n": licence})
-    village = _village(ctx.bureau, text(row.get("乡镇(街道)")), text(row["村(社区)"]), sheet)
+    village = _village(state, text(row.get("乡镇(街道)")), text(row["村(社区)"]))
     start = parse_date(row["开始日期"], "开始日期")
     end = parse_date(row["结束日期"], "结束日期")
     subsidy = parse_decimal(row.get("年度补贴(元)"), "年度补贴(元)") or Decimal("0.00")
@@ -360,40 +363,54 @@ def _agreement_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
     filed_on = parse_date(row.get("备案日期"), "备案日期")
     if filed_on and not signed_on:
         raise RowError("签订日期", _("已备案的协议须填写签订日期。"))
+    if end <= start:
+        raise RowError("结束日期", _("结束日期必须晚于开始日期。"))
     key = f"{licence} {village.name} {start}"
-    agreement = Agreement.objects.filter(advisor=advisor, village=village, start_date=start).first()
-    if agreement is None:
-        agreement = agreement_create(
-            advisor=advisor,
-            village=village,
-            start_date=start,
-            end_date=end,
-            annual_subsidy=subsidy,
-            signed_on=signed_on,
+    existing = state.agreements.get((licence, village.code, start))
+    agreement = clone(existing) if existing else Agreement(advisor=advisor, village=village, start_date=start)
+    if existing is None:
+        refusal = state.renewal_refusal(advisor, start.year)
+        if refusal:
+            raise RowError("执业证号", refusal)
+    changes = [
+        h
+        for h, old, new in (
+            ("结束日期", agreement.end_date, end),
+            ("年度补贴(元)", agreement.annual_subsidy, subsidy),
         )
-        if filed_on:
-            agreement_file(agreement=agreement, on=filed_on)
-        return "create", key, []
-    changes = []
-    if (agreement.end_date, agreement.annual_subsidy) != (end, subsidy):
-        changes += [
-            h
-            for h, old, new in (
-                ("结束日期", agreement.end_date, end),
-                ("年度补贴(元)", agreement.annual_subsidy, subsidy),
-            )
-            if old != new
-        ]
-        agreement.end_date, agreement.annual_subsidy = end, subsidy
-        agreement.full_clean()
-        agreement.save()
+        if old != new
+    ]
+    agreement.end_date, agreement.annual_subsidy = end, subsidy
     if signed_on and agreement.status == Agreement.Status.DRAFT:
-        agreement_sign(agreement=agreement, on=signed_on)
+        agreement.sign(on=signed_on)
         changes.append("签订日期")
     if filed_on and agreement.status == Agreement.Status.SIGNED:
-        agreement_file(agreement=agreement, on=filed_on)
+        agreement.file(on=filed_on)
         changes.append("备案日期")
-    return ("update" if changes else "unchanged"), key, changes
+    if existing is not None and not changes:
+        return "unchanged", key, []
+    agreement.clean_fields(exclude=["advisor", "village", "previous"])
+    if agreement.status != Agreement.Status.DRAFT:
+        others = [
+            a
+            for a in state.binding_by_village[village.code]
+            if a is not existing and a.start_date <= end and a.end_date >= start
+        ]
+        if others:
+            raise agreement.village_taken_error(others[0])
+        mine = [
+            a
+            for a in state.binding_by_advisor[licence]
+            if a is not existing and a.start_date <= end and a.end_date >= start
+        ]
+        agreement.check_advisor_limit(mine, state.bureau.max_villages_per_advisor)
+    if existing is None:
+        state.add(agreement)
+        return "create", key, []
+    state.change(
+        existing, agreement, {"end_date", "annual_subsidy", "status", "signed_on", "filed_on", "filed_late"}
+    )
+    return "update", key, changes
 
 
 def _agreement_rows(bureau: Bureau) -> list[list[Any]]:
@@ -429,36 +446,32 @@ LIAISON_COLUMNS = [
 ]
 
 
-def _liaison_row(ctx: RowContext, row: dict) -> tuple[str, str, list[str]]:
+def _liaison_row(state: RosterState, row: dict) -> tuple[str, str, list[str]]:
     sheet = SHEETS[LIAISONS]
     _required(row, sheet)
-    village = _village(ctx.bureau, text(row.get("乡镇(街道)")), text(row["村(社区)"]), sheet)
+    village = _village(state, text(row.get("乡镇(街道)")), text(row["村(社区)"]))
     name = text(row["姓名"])
     phone = text(row.get("手机号"))
     if phone:
         _mobile(phone, "手机号")
-    changes = []
-    liaison = village.liaison
-    if liaison is None:
+    values: dict[str, Any] = {"liaison_phone": phone}
+    if village.liaison_id is None and village.liaison is None:
         username = text(row.get("登录名")) or phone
         if not username:
             raise RowError("登录名", _("新联络员须填写手机号或登录名。"))
-        liaison = _account(ctx, username=username, role=Role.LIAISON, full_name=name)
-        village.liaison = liaison
-        changes.append(_("新建账号"))
-    else:
-        profile = Profile.objects.filter(user=liaison).first()
-        if profile is None or profile.full_name != name:
-            user_assign_role(user=liaison, role=Role.LIAISON, bureau=ctx.bureau, full_name=name)
-            changes.append("姓名")
-    if village.liaison_phone != phone:
-        village.liaison_phone = phone
-        changes.append("手机号")
-    if changes:
-        village.full_clean()
-        village.save()
-    action = "create" if _("新建账号") in changes else ("update" if changes else "unchanged")
-    return action, f"{village.township.name}{village.name}", changes
+        values["liaison"] = state.new_account(
+            username=_username(state, username), role=Role.LIAISON, full_name=name
+        )
+    elif getattr(getattr(village.liaison, "profile", None), "full_name", name) != name:
+        state.renamed_liaisons.append((village.liaison, name))
+        values["liaison_name"] = name
+    key = f"{village.township.name}{village.name}"
+    if "liaison_name" in values:
+        values.pop("liaison_name")
+        action, changes = _store(state, village, None, values, SHEETS[LIAISONS])
+        return "update", key, [*changes, "姓名"]
+    action, changes = _store(state, village, None, values, SHEETS[LIAISONS])
+    return ("create" if "liaison" in values else action), key, changes
 
 
 def _liaison_rows(bureau: Bureau) -> list[list[Any]]:
@@ -547,16 +560,13 @@ SHEETS: dict[str, Sheet] = {
 
 
 def apply_rows(
-    ctx: RowContext, sheet: Sheet, rows: list[tuple[int, dict]], result: SheetResult, tick
+    state: RosterState, sheet: Sheet, rows: list[tuple[int, dict]], result: SheetResult, tick
 ) -> None:
-    """Each row in its own savepoint: a row that breaks a rule leaves nothing behind and the next rows go on, so
-    the preview lists every error at once."""
-    from django.db import transaction
-
+    """Each row checked against the roster as the rows before left it; a row that breaks a rule changes nothing and
+    the next rows go on, so the preview lists every error at once."""
     for number, row in rows:
         try:
-            with transaction.atomic():
-                action, key, changes = sheet.apply(ctx, row)
+            action, key, changes = sheet.apply(state, row)
         except RowError as error:
             result.error(row=number, column=error.column, message=error.message)
         except ValidationError as error:
@@ -564,3 +574,27 @@ def apply_rows(
         else:
             result.add(row=number, action=action, key=key, changes=changes)
         tick()
+
+
+def load_state(bureau: Bureau, sheets: list[tuple[Sheet, list[tuple[int, dict]]]]) -> RosterState:
+    """The bureau's roster, with what other bureaus hold of the workbook's codes, licences and login names."""
+    values: dict[str, set[str]] = {"township": set(), "village": set(), "licence": set(), "username": set()}
+    wanted = {
+        (TOWNSHIPS, "代码"): "township",
+        (VILLAGES, "行政区划代码"): "village",
+        (ADVISORS, "执业证号"): "licence",
+        (ADVISORS, "登录名"): "username",
+        (LIAISONS, "登录名"): "username",
+        (LIAISONS, "手机号"): "username",
+    }
+    for sheet, rows in sheets:
+        for (name, header), kind in wanted.items():
+            if name == sheet.name:
+                values[kind] |= {text(row.get(header)) for _n, row in rows} - {""}
+    return RosterState.load(
+        bureau,
+        township_codes=values["township"],
+        village_codes=values["village"],
+        licences=values["licence"],
+        usernames=values["username"] | values["licence"],
+    )

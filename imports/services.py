@@ -113,10 +113,6 @@ def _enqueue(batch_id: int) -> None:
 # --- preview and confirmation (the task's work) ---
 
 
-class _Rollback(Exception):
-    """Leaves the transaction of a preview, or of a confirmation that met an error, with nothing saved."""
-
-
 def _apply(batch: ImportBatch, *, commit: bool) -> ImportResult:
     with batch.file.open("rb") as handle:
         try:
@@ -148,15 +144,11 @@ def _apply_roster(batch: ImportBatch, wb, *, commit: bool) -> ImportResult:
     if result.has_errors:
         return result
     tick = _ticker(batch.pk, sum(len(rows) for _s, rows in sheets))
-    ctx = roster.RowContext(bureau=batch.bureau, by=batch.created_by, result=result)
-    try:
-        with transaction.atomic():
-            for sheet, rows in sheets:
-                roster.apply_rows(ctx, sheet, rows, result.sheet(sheet.name), tick)
-            if not commit or result.has_errors:
-                raise _Rollback
-    except _Rollback:
-        result.account_ids = []
+    state = roster.load_state(batch.bureau, sheets)
+    for sheet, rows in sheets:
+        roster.apply_rows(state, sheet, rows, result.sheet(sheet.name), tick)
+    if commit and not result.has_errors:
+        result.account_ids = state.write()
     return result
 
 
