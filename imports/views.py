@@ -5,7 +5,7 @@ import outside their bureau, 404."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +42,9 @@ class UploadForm(forms.Form):
 
 
 def _require_admin(request: HttpRequest) -> None:
+    """A bureau admin; the superuser (no bureau to import into) may look but not import; anyone else, 404."""
+    if request.user.is_superuser and not may_import(request.user):
+        raise PermissionDenied
     if not may_import(request.user):
         raise Http404
 
@@ -72,9 +75,8 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster_download(request: HttpRequest) -> HttpResponse:
-    bureau = import_bureau(request.user) if may_import(request.user) else None
-    if bureau is None:
-        raise Http404
+    _require_admin(request)
+    bureau = import_bureau(request.user)
     content = roster_workbook(bureau, with_data=True)
     return attachment(content, f"{bureau.name}-基础信息-{timezone.localdate():%Y%m%d}.xlsx", XLSX_TYPE)
 
