@@ -83,3 +83,25 @@ def test_another_bureaus_import_is_not_found(clerk, client, other_bureau):
 
 def test_the_bureau_admins_navigation_links_the_imports(clerk, client):
     assert reverse("imports:index") in client.get(reverse("home")).content.decode()
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(clerk, client):
+    from django.core.cache import cache
+
+    batch = clerk.upload(roster_book({"乡镇(街道)": [TOWNSHIP]}))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CONFIRMING)
+    cache.set(f"imports:progress:{batch.pk}", 40)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert '<progress max="100" value="40">' in page
+    assert 'http-equiv="refresh"' in page
+    cache.delete(f"imports:progress:{batch.pk}")
+
+
+def test_a_cancelled_import_saves_nothing_and_cannot_be_confirmed(clerk, client):
+    batch = clerk.upload(roster_book({"乡镇(街道)": [TOWNSHIP]}))
+    client.post(reverse("imports:cancel", args=[batch.pk]))
+    batch = clerk.confirm(batch)
+    assert batch.status == ImportBatch.Status.CANCELLED
+    from villages.models import Township
+
+    assert not Township.objects.filter(code=TOWNSHIP[2]).exists()
