@@ -183,3 +183,15 @@ def test_it_names_the_row_of_a_village_without_an_advisor_that_day(clerk, agreem
     [(_sheet, row, column, message)] = clerk.errors(batch)
     assert (row, column) == (4, "时间")
     assert "没有任一顾问的生效协议" in message
+
+
+def test_it_reads_the_whole_bureau_workbook_one_village_a_sheet(clerk, bureau, year_of_logs, other_agreement):
+    WorkLogFactory(agreement=other_agreement, service_date=date(2026, 2, 2))
+    exported = render_xlsx(reports.county_ledgers(bureau=bureau, year=2026))
+    WorkLog.objects.filter(status__in=WorkLog.COUNTED_STATUSES).delete()
+    batch = clerk.confirm(clerk.upload(exported, kind="ledger", name="全辖区台账.xlsx"))
+    assert batch.status == ImportBatch.Status.DONE, clerk.errors(batch)
+    assert (
+        WorkLog.objects.filter(source=WorkLog.Source.IMPORTED, village=other_agreement.village).count() == 1
+    )
+    assert _cells(render_xlsx(reports.county_ledgers(bureau=bureau, year=2026))) == _cells(exported)
