@@ -38,9 +38,10 @@ LECTURE_FORM = "法治讲座"
 IMPORTED_OUTLINE = "（由历史工作台账导入，提纲未随台账提供）"
 
 # The role of each column of the form, told by the start of its header.
-DATE, OBJECT, MEDIATION, PUBLICITY, TRAINING, OTHER, REMARKS, IGNORED = (
+DATE, OBJECT, CONSULTATION, MEDIATION, PUBLICITY, TRAINING, OTHER, REMARKS, IGNORED = (
     "date",
     "object",
+    "consultation",
     "mediation",
     "publicity",
     "training",
@@ -51,6 +52,7 @@ DATE, OBJECT, MEDIATION, PUBLICITY, TRAINING, OTHER, REMARKS, IGNORED = (
 ROLES = (
     ("时间", DATE),
     ("服务对象", OBJECT),
+    ("法律咨询", CONSULTATION),
     ("纠纷调解", MEDIATION),
     ("法治宣传", PUBLICITY),
     ("培训", TRAINING),
@@ -125,6 +127,12 @@ def _parse_row(
     row.object_name = who[len(village.name) + 1 :] if who.startswith(f"{village.name} ") else who
     contents: list[str] = []
 
+    consultation = by_role.get(CONSULTATION, "")
+    if consultation:
+        parts = _labelled(consultation, ["问题", "解答"]) or {"问题": consultation}
+        contents.append(parts.get("问题", ""))
+        answer = parts.get("解答", "")
+        row.type_codes.append("consultation")
     mediation = by_role.get(MEDIATION, "")
     if mediation:
         parts = _labelled(mediation, ["问题", "措施", "结果"]) or {"问题": mediation}
@@ -160,6 +168,8 @@ def _parse_row(
         content, _sep, result = rest.rpartition("；结果：") if "；结果：" in rest else (rest, "", "")
         contents.insert(0, content)
         row.result = result
+    if consultation and not row.result:
+        row.result = answer
     for role, value in by_role.items():
         if role.startswith("type:") and value:
             code = role.removeprefix("type:")
@@ -186,13 +196,21 @@ def _normal(value: Any) -> Any:
 
 
 def _existing_rows(village: Village, year: int, labels: list[str]) -> Counter:
-    """The rows the village's ledger shows now (any advisor), keyed on the labels the workbook has."""
-    positions = [i for i, c in enumerate(reports.LEDGER_COLUMNS) if c.label in labels]
-    logs = reports._ledger_logs(WorkLog.objects.filter(village=village, service_date__year=year))
-    return Counter(
-        tuple(_normal(row[i]) for i in positions)
-        for row in (reports._ledger_row(log, reports._types_of(log)) for log in logs)
-    )
+    """The rows the village's ledgers show now (each advisor's, `ledger.reports.annual_ledger`), keyed on `labels`."""
+    advisors = {
+        a.advisor
+        for a in Agreement.objects.filter(
+            village=village, start_date__year__lte=year, end_date__year__gte=year
+        ).select_related("advisor", "village__township__bureau")
+    }
+    rows: Counter = Counter()
+    for advisor in advisors:
+        for table in reports.annual_ledger(advisor=advisor, village=village, year=year).tables:
+            positions = {c.label: i for i, c in enumerate(table.columns)}
+            if not all(label in positions for label in labels):
+                continue  # a layout without one of the workbook's columns: nothing to compare with
+            rows.update(tuple(_normal(row[positions[label]]) for label in labels) for row in table.rows)
+    return rows
 
 
 def _find_village(bureau: Bureau, ws, subtitle: str) -> Village:

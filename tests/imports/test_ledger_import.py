@@ -124,15 +124,25 @@ def test_it_reads_columns_by_their_header_names_not_positions(clerk, agreement):
         [f"（2026年度）　乡镇(街道)：{agreement.village.township.name}　村(居)：{agreement.village.name}"]
     )
     ws.append(["序号", "时间", "服务对象所属村(居)及姓名", "服务内容及结果", None, None, "备注"])
-    ws.append([None, None, None, "法律咨询", "纠纷调解（问题、解决措施及结果）", "其他", None])
-    ws.append([1, date(2026, 3, 1), f"{agreement.village.name} 张三", "咨询继承问题", "", "", ""])
+    ws.append([None, None, None, "法律咨询（问题及解答）", "纠纷调解（问题、解决措施及结果）", "其他", None])
+    ws.append(
+        [
+            1,
+            date(2026, 3, 1),
+            f"{agreement.village.name} 张三",
+            "问题：咨询继承问题；解答：按法定继承",
+            "",
+            "",
+            "",
+        ]
+    )
     ws.append([2, date(2026, 3, 2), "李四", "", "问题：邻里噪音；结果：和解", "", "电话回访"])
     buffer = io.BytesIO()
     wb.save(buffer)
     batch = clerk.confirm(clerk.upload(buffer.getvalue(), kind="ledger", name="台账.xlsx"))
     assert batch.status == ImportBatch.Status.DONE, clerk.errors(batch)
     first, second = WorkLog.objects.filter(source=WorkLog.Source.IMPORTED).order_by("service_date")
-    assert (first.object_name, first.content) == ("张三", "咨询继承问题")
+    assert (first.object_name, first.content, first.result) == ("张三", "咨询继承问题", "按法定继承")
     assert list(first.service_types.values_list("code", flat=True)) == ["consultation"]
     assert (second.mediation_problem, second.mediation_result, second.remarks) == (
         "邻里噪音",
