@@ -18,7 +18,7 @@ def _book(**sheets) -> bytes:
     return roster_book({**base, **{names[k]: v for k, v in sheets.items()}})
 
 
-def test_it_refuses_a_seventh_village_for_one_advisor_seed_001(clerk):
+def test_it_refuses_a_seventh_village_for_one_advisor_seed_001(clerk, client):
     villages = [village_row(n) for n in range(1, 8)]
     agreements = [agreement_row(1, f"东风{n}村") for n in range(1, 8)]
     batch = clerk.upload(_book(villages=villages, agreements=agreements))
@@ -26,6 +26,8 @@ def test_it_refuses_a_seventh_village_for_one_advisor_seed_001(clerk):
     [(sheet, row, column, message)] = clerk.errors(batch)
     assert (sheet, row, column) == ("顾问协议", 8, "村(社区)")
     assert "最多服务 6 个村(居)" in message
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "发现 1 处错误，没有保存任何数据" in page and "第 8 行" in page and "最多服务 6 个村(居)" in page
     assert not Village.objects.filter(code__startswith="410102001").exists()
 
 

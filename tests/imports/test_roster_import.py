@@ -46,6 +46,8 @@ def test_it_previews_without_saving_then_confirms_everything(clerk, client, bure
     village = Village.objects.get(name="东风1村")
     assert village.liaison.username == "lifang" and village.liaison_phone == "13900000001"
     assert len(batch.account_ids) == 2
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "本次导入新建了 2 个账号" in page and "打印登录单" in page
     # Audited: who, the file's hash, the counts.
     entry = AuditEntry.objects.filter(event="import", detail__startswith="导入").get()
     assert entry.actor == bureau_admin_user
