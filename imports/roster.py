@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -126,6 +127,10 @@ def _village(state: RosterState, township_name: str, village: str) -> Village:
 def _username(state: RosterState, username: str) -> str:
     if username in state.taken_usernames:
         raise RowError("登录名", _("登录名“%(name)s”已被使用，请换一个。") % {"name": username})
+    try:
+        get_user_model()(username=username).clean_fields(exclude=["password"])
+    except ValidationError as error:
+        raise RowError("登录名", " ".join(error.message_dict.get("username", error.messages))) from None
     return username
 
 
@@ -270,7 +275,7 @@ ADVISOR_COLUMNS = [
     Col("手机号", "mobile", True, "必填；11 位手机号，不公开", width=14),
     Col("公开工作电话", "work_phone", False, "在公示栏和公开页面展示", width=16),
     Col("在岗", "is_active", False, "是或否；不填为是", kind="bool", width=6),
-    Col("登录名", "username", False, LOGIN_NOTE, width=16),
+    Col("登录名", "user", False, LOGIN_NOTE, width=16),
 ]
 
 
@@ -442,7 +447,7 @@ LIAISON_COLUMNS = [
     Col("村(社区)", "village", True, "必填；村(社区)名称或行政区划代码；每村一名联络员", width=14),
     Col("姓名", "full_name", True, width=10),
     Col("手机号", "liaison_phone", False, "11 位手机号；不填时登录名须填写", width=14),
-    Col("登录名", "username", False, LOGIN_NOTE, width=16),
+    Col("登录名", "liaison", False, LOGIN_NOTE, width=16),
 ]
 
 

@@ -140,3 +140,8 @@ def test_it_keeps_agreements_untouched_when_an_agreement_row_fails(clerk, bureau
     before = Agreement.objects.count()
     clerk.confirm(clerk.upload(_book(agreements=[agreement_row(1, "不存在村")])))
     assert Agreement.objects.count() == before
+
+
+def test_it_refuses_a_login_name_with_spaces(clerk):
+    errors = clerk.errors(clerk.upload(_book(advisors=[advisor_row(1, login="zhang wei")])))
+    assert errors[0][:3] == ("法律顾问", 2, "登录名")
