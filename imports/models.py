@@ -29,7 +29,8 @@ class ImportBatch(models.Model):
         "villages.Bureau", verbose_name=_("司法局"), on_delete=models.PROTECT, related_name="imports"
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/", storage=private_storage)
+    # Held only until the import is done or cancelled (it carries phone numbers); the hash stays as its record.
+    file = models.FileField(_("文件"), upload_to="imports/%Y/", storage=private_storage, blank=True)
     filename = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("文件哈希(SHA-256)"), max_length=64)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PREVIEWING)

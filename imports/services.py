@@ -179,6 +179,7 @@ def import_run(*, batch_id: int) -> ImportBatch:
         batch.status = ImportBatch.Status.DONE
         batch.account_ids = result.account_ids
         batch.confirmed_at = timezone.now()
+        batch.file.delete(save=False)
         audit_event(
             IMPORT,
             user=batch.confirmed_by,
@@ -215,9 +216,12 @@ def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
 def import_cancel(*, batch: ImportBatch, by) -> None:
     if not may_import(by):
         raise PermissionDenied
-    ImportBatch.objects.filter(
+    cancelled = ImportBatch.objects.filter(
         pk=batch.pk, status__in=(ImportBatch.Status.READY, ImportBatch.Status.INVALID)
     ).update(status=ImportBatch.Status.CANCELLED)
+    if cancelled:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
 
 
 # --- login slips ---

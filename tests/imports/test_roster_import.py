@@ -53,6 +53,7 @@ def test_it_previews_without_saving_then_confirms_everything(clerk, client, bure
     assert entry.actor == bureau_admin_user
     assert entry.additional_data["sha256"] == batch.sha256
     assert entry.additional_data["created"] == batch.total("created")
+    assert not batch.file  # the workbook (phone numbers) is not kept once imported; its hash is
 
 
 def test_it_changes_nothing_when_the_same_workbook_is_imported_again(clerk, client, bureau_admin_user):
