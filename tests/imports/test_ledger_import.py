@@ -205,3 +205,11 @@ def test_it_reads_the_whole_bureau_workbook_one_village_a_sheet(clerk, bureau, y
         WorkLog.objects.filter(source=WorkLog.Source.IMPORTED, village=other_agreement.village).count() == 1
     )
     assert _cells(render_xlsx(reports.county_ledgers(bureau=bureau, year=2026))) == _cells(exported)
+
+
+def test_an_imported_log_says_so_on_its_page(clerk, client, year_of_logs):
+    exported = _ledger_xlsx(year_of_logs)
+    WorkLog.objects.filter(status__in=WorkLog.COUNTED_STATUSES).delete()
+    clerk.confirm(clerk.upload(exported, kind="ledger", name="台账.xlsx"))
+    log = WorkLog.objects.filter(source=WorkLog.Source.IMPORTED).first()
+    assert "历史台账导入" in client.get(log.get_absolute_url()).content.decode()
