@@ -65,6 +65,10 @@ class WorkLog(models.Model):
         PERSON = "person", _("个人")
         GROUP = "group", _("单位/群体")
 
+    class Source(models.TextChoices):
+        APP = "app", _("系统填报")
+        IMPORTED = "imported", _("历史台账导入")
+
     COUNTED_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.VERIFIED)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
@@ -142,6 +146,8 @@ class WorkLog(models.Model):
     )
     return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
     is_correction = models.BooleanField(_("补录更正"), default=False)
+    # A log read from a past annual ledger (imports/ledgers.py): counted, but never verified or notified again.
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.APP)
 
     client_uuid = models.UUIDField(_("客户端编号"), default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
