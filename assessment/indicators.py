@@ -241,7 +241,7 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
         hours = sum((per_month[m]["hours"] or Decimal(0) for m in per_month), Decimal(0))
         required_hours = bureau.service_hours_required * (len(months) if hours_per_month else len(quarters))
         lecture_quarters = [
-            q for q in quarters if lectures.get(key, {}).get(q, 0) >= bureau.lectures_per_quarter
+            q for q in quarters if lectures.get(key, {}).get(q, 0) >= bureau.lectures_required
         ]
         ledgers = [m for m in months if m in on_time.get(key, set())]
         total = sum(row["total"] for row in per_month.values())

@@ -18,12 +18,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
 from ledger.models import LedgerSubmission, ServiceMode, TownshipLedger, WorkLog
-from villages.models import Bureau, ServicePeriod, Township, Village
-from villages.selectors import townships_visible_to, villages_visible_to
-
-from .dispatch import JOBS, TICK
-from .models import Flag, JobRun
-from .periods import (
+from programme.calendar import (
     end_of_day,
     ledger_due_date,
     month_bounds,
@@ -31,6 +26,11 @@ from .periods import (
     quarter_bounds,
     quarter_label,
 )
+from villages.models import Bureau, ServicePeriod, Township, Village
+from villages.selectors import townships_visible_to, villages_visible_to
+
+from .dispatch import JOBS, TICK
+from .models import Flag, JobRun
 
 
 def flags_visible_to(user) -> QuerySet[Flag]:
@@ -410,7 +410,7 @@ class _VillageStatus:
             float(
                 bureau.service_hours_required
             ),  # SQLite compares a sum with text, not with a Decimal's text
-            bureau.lectures_per_quarter,
+            bureau.lectures_required,
             self.today > self.ledger_due,
         ]
         return [

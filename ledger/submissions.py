@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, profile_of
 from advisors.models import Advisor, Agreement
-from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from deadlines.services import ledger_overdue_resolve
+from programme.calendar import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, TownshipLedger, WorkLog

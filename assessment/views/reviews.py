@@ -96,7 +96,7 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             }
             entry["value"] = _("%(v)s 小时") % {"v": Decimal(item["value"]).normalize()}
         elif key == "lectures":
-            entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_per_quarter}
+            entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_required}
             entry["value"] = _("%(v)s / %(r)s 个季度达标") % {"v": item["value"], "r": item["required"]}
             entry["missing"] = [_quarter(q) for q in item.get("missing", [])]
             entry["link"] = (

@@ -11,15 +11,15 @@ from accounts.models import BUREAU_ROLES, Profile, Role
 from advisors.models import Agreement
 from ledger.models import WorkLog
 from notifications.services import Message
-from villages.models import Bureau
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     is_month_end,
     is_quarter_end,
     ledger_due_date,
     ledger_reminder_date,
 )
+from villages.models import Bureau
+
+from ..models import Flag
 
 # --- when each job is due, per bureau (the dispatcher asks the same questions) ---
 

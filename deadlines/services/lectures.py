@@ -7,14 +7,14 @@ from django.db.models import Count, Q
 
 from ledger.models import Lecture, WorkLog
 from notifications.services import notify_many
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     end_of_day,
     quarter_bounds,
     quarter_label,
     zh_quarter,
 )
+
+from ..models import Flag
 from .common import (
     AGREEMENT_FIELDS,
     advisor_and_office_messages,
@@ -50,7 +50,7 @@ def quarter_end_lectures(*, on: date, bureau_ids: Collection[int] | None = None)
     period = quarter_label(on)
     missing = []
     for row in agreements_in_force(list(bureaus), on).values(*AGREEMENT_FIELDS).order_by("village__name"):
-        required = bureaus[row["village__township__bureau_id"]].lectures_per_quarter
+        required = bureaus[row["village__township__bureau_id"]].lectures_required
         count = filed.get(row["village_id"], 0)
         if count < required:
             missing.append(

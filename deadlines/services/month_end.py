@@ -10,10 +10,7 @@ from audit.services import audit_bulk_change
 from ledger import rollups
 from ledger.models import ServiceMode, TownshipLedger, WorkLog
 from notifications.services import Message, notify_many
-from villages.models import ServicePeriod, Township
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     end_of_day,
     is_quarter_end,
     month_bounds,
@@ -23,6 +20,9 @@ from ..periods import (
     zh_date,
     zh_month,
 )
+from villages.models import ServicePeriod, Township
+
+from ..models import Flag
 from .common import (
     AGREEMENT_FIELDS,
     advisor_and_office_messages,

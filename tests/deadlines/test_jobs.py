@@ -298,7 +298,7 @@ def test_the_lecture_check_runs_at_every_quarter_end(district, quarter_end):
 
 def test_a_bureau_requiring_two_lectures_a_quarter_flags_a_village_with_one(district):
     d = district
-    d.bureau.lectures_per_quarter = 2
+    d.bureau.lectures_required = 2
     d.bureau.save()
     lecture(d.zhang_village, date(2026, 2, 10))
 

@@ -288,7 +288,7 @@ def test_it_counts_a_log_still_waiting_for_the_village_from_an_earlier_quarter(
 
 def test_it_applies_the_bureaus_own_requirements(advisor, bureau, june, today):
     bureau.onsite_visits_per_month = 3
-    bureau.lectures_per_quarter = 2
+    bureau.lectures_required = 2
     bureau.service_hours_required = 6
     bureau.save()
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from deadlines.periods import (
+from programme.calendar import (
     end_of_day,
     is_month_end,
     is_quarter_end,
