@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from advisors.models import Advisor, Agreement
 from common.masking import mask_phone
+from programme.calendar import half_of, month_of, year_of
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog, WorkLogMonthly
-from .selectors import month_of
 
 LEDGER_FOOTNOTE = (
     "本工作台账由村(居)法律顾问填写，每月25日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
@@ -107,11 +107,11 @@ class Report:
 
 def _half_bounds(year: int, half: int | None) -> tuple[date, date, str]:
     """[start, end) of a year (half None), or its first (1) or second (2) half, and its name."""
-    if half == 1:
-        return date(year, 1, 1), date(year, 7, 1), f"{year}年上半年"
-    if half == 2:
-        return date(year, 7, 1), date(year + 1, 1, 1), f"{year}年下半年"
-    return date(year, 1, 1), date(year + 1, 1, 1), f"{year}年度"
+    if half in (1, 2):
+        period = half_of(date(year, 1 if half == 1 else 7, 1))
+        return period.start, period.stop, f"{year}年{'上' if half == 1 else '下'}半年"
+    period = year_of(date(year, 1, 1))
+    return period.start, period.stop, f"{year}年度"
 
 
 def _service_types() -> list[ServiceType]:
@@ -481,7 +481,8 @@ SUBMISSION_ON_TIME, SUBMISSION_LATE, SUBMISSION_MISSING = "按时报送", "逾�
 def township_month_summary(*, township: Township, year: int, month: int) -> Report:
     """Each village of the township in one month: its advisor, logs, hours, on-site visits, services by type,
     lectures and whether its ledger was submitted on time. Five queries whatever the number of villages."""
-    month_start, month_end = month_of(date(year, month, 1))
+    period = month_of(date(year, month, 1))
+    month_start, month_end = period.start, period.stop  # the end exclusive
     day = max(month_start, min(month_end - timedelta(days=1), timezone.localdate()))
     villages = list(
         Village.objects.filter(township=township)

@@ -223,6 +223,17 @@ class VillageMonthCheck:
         return self.work.lectures.is_met
 
 
+def month_check_shortfalls(rows: list[VillageMonthCheck]) -> dict[str, int]:
+    """The villages short of each requirement once its period is over (a month in progress is not short), and the
+    villages nobody serves."""
+    return {
+        "visits": sum(row.work.visits.is_short for row in rows),
+        "hours": sum(row.work.hours.is_short for row in rows),
+        "lectures": sum(row.work.lectures.is_short for row in rows),
+        "unserved": sum(row.agreement is None for row in rows),
+    }
+
+
 def township_month_check(*, township: Township, year: int, month: int) -> list[VillageMonthCheck]:
     """Every village of the township for one month, in three queries whatever the number of villages:
     the villages with their open incidents, their agreements in force, and one aggregate over the logs."""

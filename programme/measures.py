@@ -78,6 +78,13 @@ def onsite(modes, prefix: str = "") -> Q:
     return Q(**{f"{prefix}mode__in": list(modes)})
 
 
+def onsite_mode_names(modes) -> str:
+    """The on-site modes as a person reads them: 到村现场、上门."""
+    from .modes import ServiceMode
+
+    return "、".join(str(ServiceMode(mode).label) for mode in modes)
+
+
 def onsite_of_bureaus(bureaus, prefix: str = "") -> Q:
     """On-site logs when the logs are of several bureaus, each with its own modes."""
     by_modes: dict[tuple[str, ...], list[int]] = {}
