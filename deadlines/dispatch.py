@@ -87,7 +87,7 @@ JOBS: tuple[Job, ...] = (
         "quarter_end_lectures",
         "季度法治讲座检查",
         services.quarter_end_lectures,
-        services.is_last_day_of_quarter,
+        services.is_lecture_period_end,
         True,
     ),
     Job(

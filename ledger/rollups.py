@@ -16,13 +16,14 @@ service types. Kept current three ways:
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from villages.models import Township
+from programme.measures import onsite_of_bureaus
+from villages.models import Bureau, Township
 
-from .models import Lecture, ServiceMode, WorkLog, WorkLogMonthly
+from .models import Lecture, WorkLog, WorkLogMonthly
 
 # Statuses whose logs are in the rollup, or were before a change that must take them out (returned).
 _TOUCHING = {*WorkLog.COUNTED_STATUSES, WorkLog.Status.RETURNED}
@@ -37,9 +38,10 @@ _COLUMNS = (
 )
 
 
-def _insert(logs: QuerySet[WorkLog], year: int, month: int) -> None:
-    """Insert the rollup rows of `logs` (one month's), grouped by township and advisor: two INSERT … SELECT, so
-    the rows never pass through Python and the number of queries does not grow with the data."""
+def _insert(logs: QuerySet[WorkLog], year: int, month: int, bureaus) -> None:
+    """Insert the rollup rows of `logs` (one month's, of `bureaus`), grouped by township and advisor: two
+    INSERT … SELECT, so the rows never pass through Python and the number of queries does not grow with the data.
+    On-site visits are those of each bureau's on-site modes (programme.measures)."""
     logs = logs.counted().annotate(
         b=F("village__township__bureau_id"), t=F("village__township_id"), a=F("advisor_id")
     )
@@ -49,7 +51,7 @@ def _insert(logs: QuerySet[WorkLog], year: int, month: int) -> None:
             n=Count("pk"),
             p=Coalesce(Sum("people_served"), 0),
             h=Sum("hours"),
-            o=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
+            o=Count("pk", filter=onsite_of_bureaus(bureaus)),
             lc=Count("lecture"),
         )
         .order_by()
@@ -85,7 +87,7 @@ def refresh_township_month(township_id: int, year: int, month: int) -> None:
     logs = WorkLog.objects.filter(
         village__township_id=township_id, service_date__gte=start, service_date__lt=end
     )
-    _insert(logs, year, month)
+    _insert(logs, year, month, Bureau.objects.filter(townships=township_id))
 
 
 @transaction.atomic
@@ -102,7 +104,8 @@ def rebuild_month(year: int, month: int, *, bureau_ids=None) -> None:
     # The townships' locks, as a single log's refresh takes them: neither rebuilds the month under the other.
     list(townships.select_for_update().order_by("pk").values_list("pk"))
     stale.delete()
-    _insert(logs, year, month)
+    bureaus = Bureau.objects.all() if bureau_ids is None else Bureau.objects.filter(pk__in=list(bureau_ids))
+    _insert(logs, year, month, bureaus)
 
 
 def rebuild(*, year: int | None = None, month: int | None = None) -> int:

@@ -90,10 +90,13 @@ def onsite_of_bureaus(bureaus, prefix: str = "") -> Q:
     by_modes: dict[tuple[str, ...], list[int]] = {}
     for bureau in bureaus:
         by_modes.setdefault(tuple(sorted(bureau.onsite_modes)), []).append(bureau.pk)
-    condition = Q(pk__in=[])
-    for modes, ids in by_modes.items():
-        condition |= Q(**{f"{prefix}village__township__bureau_id__in": ids}) & onsite(modes, prefix)
-    return condition
+    conditions = [
+        Q(**{f"{prefix}village__township__bureau_id__in": ids}) & onsite(modes, prefix)
+        for modes, ids in by_modes.items()
+    ]
+    if len(conditions) == 1:  # one set of modes (the usual case): no join to the bureau needed
+        return onsite(next(iter(by_modes)), prefix)
+    return Q(*conditions, _connector=Q.OR) if conditions else Q(pk__in=[])
 
 
 def _between(period: Period, prefix: str = "") -> Q:

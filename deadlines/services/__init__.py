@@ -14,7 +14,7 @@ from .agreements import agreements_unfiled
 from .common import (
     is_agreement_filing_deadline,
     is_last_day_of_month,
-    is_last_day_of_quarter,
+    is_lecture_period_end,
     is_ledger_due_day,
     is_ledger_reminder_day,
     is_review_opening_day,
@@ -34,7 +34,7 @@ __all__ = [
     "agreements_unfiled",
     "is_agreement_filing_deadline",
     "is_last_day_of_month",
-    "is_last_day_of_quarter",
+    "is_lecture_period_end",
     "is_ledger_due_day",
     "is_ledger_reminder_day",
     "is_review_opening_day",

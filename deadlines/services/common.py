@@ -13,10 +13,10 @@ from ledger.models import WorkLog
 from notifications.services import Message
 from programme.calendar import (
     is_month_end,
-    is_quarter_end,
     ledger_due_date,
     ledger_reminder_date,
 )
+from programme.measures import Rules
 from villages.models import Bureau
 
 from ..models import Flag
@@ -36,8 +36,9 @@ def is_last_day_of_month(bureau: Bureau, on: date) -> bool:
     return is_month_end(on)
 
 
-def is_last_day_of_quarter(bureau: Bureau, on: date) -> bool:
-    return is_quarter_end(on)
+def is_lecture_period_end(bureau: Bureau, on: date) -> bool:
+    """The last day of a quarter, or of the year for a bureau that asks for lectures per year (seed 003)."""
+    return Rules.of(bureau).lectures_period_of(on).end == on
 
 
 def is_agreement_filing_deadline(bureau: Bureau, on: date) -> bool:
