@@ -266,7 +266,7 @@ class ActivityGenerator:
     def _plan_agreement(self, agreement: Agreement, plan: _Plan, *, busy: bool, reviewers: dict) -> None:
         # Per village and month: the on-site day (驻点, most months; a busy advisor almost always), then busy
         # advisors 2 more logs, the others about 0.3; with the lectures that makes a fifth of the advisors write
-        # half of the logs, about 17 logs per village a year, and most villages meet the visits and on-site hours
+        # half of the logs, about 20 logs per village a year, and most villages meet the visits and on-site hours
         # (seeds 002, 004) most months, so a village short of them stands out.
         for year, month in self._months(agreement):
             onsite_day = self.rng.random() < (0.97 if busy else 0.85)
