@@ -20,11 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from programme.calendar import end_of_day, start_of_day, zh_date
 from villages.models import Bureau
 
 from . import services
 from .models import JobRun
-from .periods import end_of_day, start_of_day, zh_date
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ JOBS: tuple[Job, ...] = (
         "quarter_end_lectures",
         "季度法治讲座检查",
         services.quarter_end_lectures,
-        services.is_last_day_of_quarter,
+        services.is_lecture_period_end,
         True,
     ),
     Job(

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to, agreements_visible_to
+from programme.calendar import month_of, quarter_of
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
 from .models import Incident, Lecture, ServiceType, WorkLog
-from .selectors import month_of, quarter_of
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 ALL = _("全部")
@@ -101,8 +101,8 @@ class WorkLogFilter(django_filters.FilterSet):
         first = parse_month(value)
         if first is None:
             return queryset
-        start, end = month_of(first)
-        return queryset.filter(service_date__gte=start, service_date__lt=end)
+        month = month_of(first)
+        return queryset.filter(service_date__gte=month.start, service_date__lte=month.end)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(object_name__contains=value) | Q(content__contains=value))
@@ -153,8 +153,8 @@ class LectureFilter(django_filters.FilterSet):
 
     def in_quarter(self, queryset, name, value):
         year, quarter = (int(part) for part in value.split("-"))
-        start, end = quarter_of(date(year, quarter * 3 - 2, 1))
-        return queryset.filter(worklog__service_date__gte=start, worklog__service_date__lt=end)
+        period = quarter_of(date(year, quarter * 3 - 2, 1))
+        return queryset.filter(worklog__service_date__gte=period.start, worklog__service_date__lte=period.end)
 
     def by_received(self, queryset, name, value):
         return queryset.filter(received_at__isnull=value == "no")

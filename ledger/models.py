@@ -11,15 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
-
-
-class ServiceMode(models.TextChoices):
-    ONSITE = "onsite", _("到村现场")
-    PHONE = "phone", _("电话")
-    WECHAT = "wechat", _("微信")
-    VIDEO = "video", _("视频")
-    HOME_VISIT = "home_visit", _("上门")
-    OTHER = "other", _("其他")
+from programme.modes import ServiceMode
 
 
 class ServiceType(models.Model):

@@ -3,7 +3,8 @@ justice office forwards the township's month to the bureau by the month's end.
 
 One module, two sections: the services (writes, atomic, with Chinese messages) and the selectors (reads, a fixed
 number of aggregate queries whatever the number of villages). The ledger itself is compiled from the month's logs;
-a submission closes the month for the advisor (`ledger.services.month_is_closed`): later logs become corrections.
+a submission closes the days it covers (`ledger.services.ledger_closed_for`): later logs of those days become
+corrections; work done after the submission is an ordinary log of the month.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
-from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from deadlines.services import ledger_overdue_resolve
+from programme.calendar import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, TownshipLedger, WorkLog

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -8,14 +9,30 @@ from accounts.policy import is_operator
 from advisors.models import Agreement
 from common.masking import mask_phone
 from common.uploads import SafeImageField
+from programme.modes import ServiceMode
 
 from .models import Bureau, Township, Village
 from .selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
 
 
+class BureauForm(forms.ModelForm):
+    onsite_modes = forms.MultipleChoiceField(
+        label=_("计入到村服务的服务方式"),
+        choices=ServiceMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("到村服务次数和服务时长只计这些服务方式的日志（默认：到村现场、上门）。"),
+        error_messages={"required": _("请至少选择一种计入到村服务的服务方式。")},
+    )
+
+    class Meta:
+        model = Bureau
+        fields = ("onsite_modes",)  # the admin's fieldsets add the others
+
+
 @admin.register(Bureau)
 class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope = bureaus_visible_to
+    form = BureauForm
     list_display = ("name", "code", "phone", "max_villages_per_advisor", "service_hours_required")
     search_fields = ("name", "code")
     fieldsets = (
@@ -27,7 +44,9 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "max_villages_per_advisor",
                     ("service_hours_required", "service_hours_period"),
                     "onsite_visits_per_month",
-                    "lectures_per_quarter",
+                    "onsite_modes",
+                    ("lectures_required", "lectures_period"),
+                    "verification_days",
                     "ledger_due_day",
                     ("agreement_filing_month", "agreement_filing_day"),
                     "records_start_on",

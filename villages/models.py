@@ -2,15 +2,23 @@ import calendar
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from programme.modes import ServiceMode, default_onsite_modes
+
 
 class ServicePeriod(models.TextChoices):
     MONTH = "month", _("每月")
     QUARTER = "quarter", _("每季度")
+
+
+class LecturePeriod(models.TextChoices):
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每年")
 
 
 class Bureau(models.Model):
@@ -30,7 +38,25 @@ class Bureau(models.Model):
         _("服务时长计算周期"), max_length=10, choices=ServicePeriod.choices, default=ServicePeriod.MONTH
     )
     onsite_visits_per_month = models.PositiveSmallIntegerField(_("每月到村服务次数要求"), default=1)
-    lectures_per_quarter = models.PositiveSmallIntegerField(_("每季度法治讲座次数要求"), default=1)
+    # What counts as on site for the visits and the hours (到村/现场, seeds 002 and 004): never phone or online.
+    onsite_modes = models.JSONField(
+        _("计入到村服务的服务方式"),
+        default=default_onsite_modes,
+        help_text=_("到村服务次数和服务时长只计这些服务方式的日志。"),
+    )
+    lectures_required = models.PositiveSmallIntegerField(_("法治讲座次数要求"), default=1)
+    lectures_period = models.CharField(
+        _("法治讲座计算周期"),
+        max_length=10,
+        choices=LecturePeriod.choices,
+        default=LecturePeriod.QUARTER,
+        help_text=_("每季度 1 次（001号文）或每年 2 次（003号文）。"),
+    )
+    verification_days = models.PositiveSmallIntegerField(
+        _("司法所核查期限(天)"),
+        default=10,
+        help_text=_("日志经村(居)确认满该天数后仍未核查的，才计入“日志经司法所核查”指标的分母。"),
+    )
     ledger_due_day = models.PositiveSmallIntegerField(
         _("台账报送截止日(每月)"), default=25, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
@@ -78,6 +104,12 @@ class Bureau(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        modes = self.onsite_modes
+        if not isinstance(modes, list) or not modes or not set(modes) <= set(ServiceMode.values):
+            raise ValidationError({"onsite_modes": _("请至少选择一种计入到村服务的服务方式。")})
 
     def agreement_filing_deadline(self, year: int) -> date:
         last_day = calendar.monthrange(year, self.agreement_filing_month)[1]

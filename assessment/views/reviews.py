@@ -89,16 +89,21 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             entry["value"] = _("%(v)s / %(r)s 个月达标") % {"v": item["value"], "r": item["required"]}
             entry["missing"] = [_month(m) for m in item.get("missing", [])]
         elif key == "service_hours":
-            entry["requirement"] = _("%(period)s服务不少于 %(n)s 小时（本期共 %(r)s 小时）") % {
+            entry["requirement"] = _("%(period)s到村服务不少于 %(n)s 小时（本期共 %(r)s 小时）") % {
                 "period": hours_period,
                 "n": bureau.service_hours_required,
                 "r": item["required"],
             }
             entry["value"] = _("%(v)s 小时") % {"v": Decimal(item["value"]).normalize()}
         elif key == "lectures":
-            entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_per_quarter}
-            entry["value"] = _("%(v)s / %(r)s 个季度达标") % {"v": item["value"], "r": item["required"]}
-            entry["missing"] = [_quarter(q) for q in item.get("missing", [])]
+            if item.get("period") == "year":
+                entry["requirement"] = _("每年法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_required}
+                entry["value"] = _("%(v)s / %(r)s 个年度达标") % {"v": item["value"], "r": item["required"]}
+                entry["missing"] = [_("%(y)s年") % {"y": q[:4]} for q in item.get("missing", [])]
+            else:
+                entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_required}
+                entry["value"] = _("%(v)s / %(r)s 个季度达标") % {"v": item["value"], "r": item["required"]}
+                entry["missing"] = [_quarter(q) for q in item.get("missing", [])]
             entry["link"] = (
                 f"{reverse('ledger:lecture_list')}?{urlencode({'village': row.village_id, 'quarter': ''})}"
             )

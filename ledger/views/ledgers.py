@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
-from deadlines.periods import end_of_day, ledger_due_date, month_bounds
+from programme.calendar import end_of_day, ledger_due_date, month_bounds
 from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
 
 from .. import submissions

@@ -122,7 +122,7 @@ def test_the_service_figures_count_the_served_villages_meeting_each_requirement(
     # Three villages are served; only 王庄村 had its visit, its 8 hours and its lecture. 张湾村 has nobody.
     for figure in (
         "<b>1/3</b>本月到村服务达",
-        "<b>1/3</b>本月服务满",
+        "<b>1/3</b>本月到村服务满",
         "<b>1/3</b>本季度讲座备案",
         "<b>1</b>村(社区)未配备顾问",
     ):
