@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from advisors.models import Advisor
 from audit.services import RESIDENT_BLOCKED, audit_bulk_change, audit_event
 from common.masking import MOBILE_RE
-from deadlines.periods import end_of_day, zh_date
+from programme.calendar import end_of_day, zh_date
 from deadlines.services.common import office_staff
 from notifications.services import Message, notify, notify_many
 from villages.models import Bureau, Village

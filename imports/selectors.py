@@ -3,18 +3,18 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 
 from .models import ImportBatch
 
 
 def imports_visible_to(user) -> QuerySet[ImportBatch]:
-    if user.is_authenticated and user.is_superuser:
+    scope = scope_of(user)
+    if scope.is_operator:
         return ImportBatch.objects.all()
-    profile = profile_of(user)
-    if profile is None or profile.role != Role.BUREAU_ADMIN:
+    if not scope.is_bureau_admin:
         return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(bureau_id=profile.bureau_id)
+    return ImportBatch.objects.filter(bureau_id=scope.bureau_id)
 
 
 def get_import_for_user(user, pk: int) -> ImportBatch:

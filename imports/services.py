@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from accounts.models import Role, profile_of
+from accounts.models import profile_of
+from accounts.policy import scope_of
 from accounts.security import password_set_by_admin
 from audit.services import audit_event
 from common.uploads import XLSX, clean_upload
@@ -38,8 +39,7 @@ FAILED_MESSAGE = _("导入时出错，数据未保存。请稍后重试；如仍
 
 def may_import(user) -> bool:
     """Only a bureau admin moves a bureau's data in."""
-    profile = profile_of(user)
-    return profile is not None and profile.role == Role.BUREAU_ADMIN
+    return scope_of(user).is_bureau_admin
 
 
 def import_bureau(user) -> Bureau:

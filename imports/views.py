@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.policy import scope_of
 from common.pagination import paginate
 from common.uploads import XLSX, SafeFileField
 from ledger.renderers import PDF_TYPE, XLSX_TYPE, attachment, render_pdf
@@ -43,7 +44,7 @@ class UploadForm(forms.Form):
 
 def _require_admin(request: HttpRequest) -> None:
     """A bureau admin; the superuser (no bureau to import into) may look but not import; anyone else, 404."""
-    if request.user.is_superuser and not may_import(request.user):
+    if scope_of(request.user).is_operator and not may_import(request.user):
         raise PermissionDenied
     if not may_import(request.user):
         raise Http404

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('villages', '0003_bureau_records_start_on'),
+        ('villages', '0004_bureau_onsite_modes_lectures_period'),
     ]
 
     operations = [
