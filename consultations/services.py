@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from advisors.models import Advisor
 from audit.services import RESIDENT_BLOCKED, audit_bulk_change, audit_event
 from common.masking import MOBILE_RE
-from programme.calendar import end_of_day, zh_date
 from deadlines.services.common import office_staff
 from notifications.services import Message, notify, notify_many
+from programme.calendar import end_of_day, zh_date
 from villages.models import Bureau, Village
 
 from .models import ResidentRating, ResidentRequest
