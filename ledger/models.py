@@ -430,6 +430,16 @@ class TownshipLedger(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期"), default=False)
+    # The bureau's receipt: until then the office may recall its forwarding.
+    accepted_at = models.DateTimeField(_("司法局接收时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("乡镇月度台账")

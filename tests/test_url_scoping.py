@@ -975,6 +975,12 @@ URLS: dict[str, list[Case]] = {
     ],
     "ledger:ledger_township_forward": [
         Case(
+            "the forwarding's confirmation (what is missing): only the township's office",
+            pk_of("township"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+        ),
+        Case(
             "forwarding the office's township month: only its office",
             pk_of("township"),
             {"office_user"},
@@ -995,6 +1001,41 @@ URLS: dict[str, list[Case]] = {
             pk_of("other_bureau_township"),
             set(),
             forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
+    "ledger:ledger_township_recall": [
+        Case(
+            "recalling the office's forwarding: only its office",
+            pk_of("township"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
+    "ledger:ledger_township_accept": [
+        Case(
+            "the bureau accepts a township's month; its office, advisors and liaison may not",
+            pk_of("township"),
+            BUREAU | {"superuser"},
+            forbidden={"office_user", "advisor_user", "liaison_user"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            OTHER_BUREAU | {"superuser"},
             method="post",
             data=this_month,
         ),
