@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, profile_of
 from common.pagination import PER_PAGE
-
 from ledger.filters import parse_month
 
 from .models import Flag
