@@ -97,6 +97,7 @@ class Case:
     # EVERYONE (200, or 302 with `redirects`) or empty (404 for everyone, the superuser too).
     public: bool = False
     redirects: bool = False  # a public GET that answers with a redirect
+    sent_on: Set[str] = frozenset()  # the personas redirected (302) to the object's own page
 
     def expected(self, role: str | None) -> int:
         """The status for `role`; None is an anonymous visitor (of a public page)."""
@@ -106,6 +107,8 @@ class Case:
             return 302 if self.redirects else 200
         if role in self.forbidden:
             return 403
+        if role in self.sent_on:
+            return 302
         if role in self.ok or (role == "superuser" and not self.personal):
             return 302 if self.method == "post" else 200
         return 404
@@ -533,10 +536,11 @@ URLS: dict[str, list[Case]] = {
             forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
         ),
         Case(
-            "a submitted log: nobody may change it unless it is returned",
+            "a submitted log: nobody may change it unless it is returned; its author is sent to its page",
             a_log("agreement"),
             set(),
-            forbidden=LOG_READERS["agreement"] | {"superuser"},
+            forbidden=(LOG_READERS["agreement"] - {"advisor_user"}) | {"superuser"},
+            sent_on={"advisor_user"},
         ),
         Case(
             "another advisor's returned log",

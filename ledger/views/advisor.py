@@ -76,6 +76,10 @@ def worklog_create(request):
 def worklog_edit(request, pk: int):
     worklog = get_worklog_for_user(request.user, pk)
     if not services.worklog_may_edit(worklog, request.user):
+        if worklog.advisor.user_id == request.user.pk:
+            # Its author, on a stale edit link or the address bar of a log just (re)submitted: its page.
+            messages.info(request, _("这条日志已提交，不能再修改；需要更正时，等村(居)或司法所退回后再改。"))
+            return redirect(worklog)
         raise PermissionDenied(_("只有填写人可以修改草稿或被退回的日志。"))
     if request.method == "POST":
         form = WorkLogForm(request.POST, request.FILES, user=request.user, worklog=worklog)

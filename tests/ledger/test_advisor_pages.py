@@ -329,12 +329,17 @@ def test_it_lets_only_the_author_add_photos(client, office_user, other_advisor_u
 # --- edit, submit ---
 
 
-def test_it_refuses_to_edit_a_submitted_log(advisor_client, agreement, village, today):
+def test_it_sends_the_author_of_a_submitted_log_from_its_edit_address_to_its_page(
+    advisor_client, agreement, village, today
+):
     worklog = WorkLogFactory(agreement=agreement, service_date=today)
 
-    assert advisor_client.get(f"/logs/{worklog.pk}/edit/").status_code == 403
+    response = advisor_client.get(f"/logs/{worklog.pk}/edit/", follow=True)
+    assert response.redirect_chain == [(worklog.get_absolute_url(), 302)]
+    assert "这条日志已提交，不能再修改" in response.content.decode()
+    assert "没有权限" not in response.content.decode()
     response = advisor_client.post(f"/logs/{worklog.pk}/edit/", {**log_data(village), "submit": "1"})
-    assert response.status_code == 403
+    assert response.status_code == 302 and response["Location"] == worklog.get_absolute_url()
     worklog.refresh_from_db()
     assert worklog.object_name != "王大爷"
 
