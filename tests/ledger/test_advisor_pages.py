@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
+from ledger import services
 from ledger.models import (
     Incident,
     Lecture,
@@ -615,6 +616,58 @@ def test_it_serves_a_lecture_outline_only_within_scope(
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 outline"
+
+
+def _returned_lecture(advisor_client, village, office_user) -> Lecture:
+    advisor_client.post("/logs/lectures/new/", lecture_data(village))
+    lecture = Lecture.objects.get()
+    services.worklog_return(worklog=lecture.worklog, by=office_user, reason="参加人数与签到表不符")
+    return lecture
+
+
+def test_a_returned_lecture_opens_in_the_lecture_form_seed_001(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+
+    page = text(advisor_client.get(f"/logs/{lecture.worklog.pk}/edit/"))
+
+    assert "修改讲座备案" in page and "重新提交备案" in page
+    assert 'name="topic"' in page and "民法典与农村土地承包" in page
+    assert 'name="attendance"' in page and 'value="45"' in page
+    assert "三、纠纷的解决途径" in page
+    assert 'name="object_name"' not in page  # not the generic log form
+
+
+def test_a_returned_lecture_is_corrected_and_filed_again_seed_001(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+    edit = f"/logs/{lecture.worklog.pk}/edit/"
+    version = re.search(r'name="version" value="([^"]+)"', text(advisor_client.get(edit)))[1]
+
+    response = advisor_client.post(
+        edit,
+        lecture_data(village, topic="人民调解法", attendance="38", outline="一、调解的原则", version=version),
+    )
+
+    assert response.status_code == 302 and response.url == f"/logs/{lecture.worklog.pk}/"
+    lecture.refresh_from_db()
+    lecture.worklog.refresh_from_db()
+    assert (lecture.topic, lecture.attendance, lecture.outline) == ("人民调解法", 38, "一、调解的原则")
+    assert lecture.worklog.status == WorkLog.Status.SUBMITTED
+    assert lecture.worklog.people_served == 38 and "人民调解法" in lecture.worklog.content
+    assert {t.code for t in lecture.worklog.service_types.all()} == {"publicity"}
+
+
+def test_a_corrected_lecture_still_needs_an_outline(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+
+    response = advisor_client.post(
+        f"/logs/{lecture.worklog.pk}/edit/", lecture_data(village, outline="", topic="新题目")
+    )
+
+    assert response.status_code == 200
+    assert "讲座须有提纲" in field_errors(response, "outline")
+    assert "新题目" in text(response)
+    lecture.refresh_from_db()
+    assert lecture.topic == "民法典与农村土地承包" and lecture.worklog.status == WorkLog.Status.RETURNED
 
 
 def test_it_refuses_a_lecture_without_an_outline(advisor_client, village):
