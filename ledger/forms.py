@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.uploads import SafeFileField, validate_upload_size
+from villages.forms import VillageChoiceField
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
@@ -83,7 +84,7 @@ class _ServiceForm(forms.Form):
     required_css_class = "required"
     error_css_class = "has-error"
 
-    village = forms.ModelChoiceField(
+    village = VillageChoiceField(
         label=_("村(社区)"), queryset=Village.objects.none(), empty_label=_("请选择村(社区)")
     )
     mode = forms.ChoiceField(
@@ -353,7 +354,7 @@ class IncidentForm(forms.Form):
     required_css_class = "required"
     error_css_class = "has-error"
 
-    village = forms.ModelChoiceField(
+    village = VillageChoiceField(
         label=_("村(社区)"), queryset=Village.objects.none(), empty_label=_("请选择村(社区)")
     )
     summary = forms.CharField(

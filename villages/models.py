@@ -140,6 +140,11 @@ class Village(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_with_township(self) -> str:
+        """How a village is told apart wherever one is picked: two townships may each have a 李岗村."""
+        return f"{self.name}（{self.township.name}）"
+
     def get_absolute_url(self) -> str:
         return reverse("villages:village_detail", args=[self.pk])
 

@@ -112,7 +112,7 @@ def test_it_shows_the_form_in_chinese_with_todays_defaults_and_the_village_from_
     ):
         assert label in page
     assert "保存草稿" in page and "提交" in page
-    assert f'<option value="{second_village.pk}" selected>李家村</option>' in page
+    assert f'<option value="{second_village.pk}" selected>李家村（柳林镇）</option>' in page
     assert 'value="2026-06-15"' in page
     assert 'name="start_time" value="09:00"' in page
     assert 'name="end_time" value="10:00"' in page
@@ -128,7 +128,7 @@ def test_it_preselects_the_only_village(advisor_client, village, second_agreemen
 
     page = text(advisor_client.get(NEW))
 
-    assert f'<option value="{village.pk}" selected>王庄村</option>' in page
+    assert f'<option value="{village.pk}" selected>王庄村（柳林镇）</option>' in page
     assert "请选择村(社区)" not in page
 
 
@@ -683,7 +683,7 @@ def test_it_shows_the_lecture_form_with_the_village_from_the_link(advisor_client
     response = advisor_client.get(f"/logs/lectures/new/?village={second_village.pk}")
 
     assert response.status_code == 200
-    assert f'<option value="{second_village.pk}" selected>李家村</option>' in text(response)
+    assert f'<option value="{second_village.pk}" selected>李家村（柳林镇）</option>' in text(response)
     assert "讲座提纲" in text(response)
 
 
