@@ -140,13 +140,13 @@ class Village(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("villages:village_detail", args=[self.pk])
+
     @property
     def name_with_township(self) -> str:
         """How a village is told apart wherever one is picked: two townships may each have a 李岗村."""
         return f"{self.name}（{self.township.name}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("villages:village_detail", args=[self.pk])
 
     def has_wechat_group_by(self, day: date) -> bool:
         return self.wechat_group_set_up_on is not None and self.wechat_group_set_up_on <= day
