@@ -175,6 +175,11 @@ class WorkLog(models.Model):
         return reverse("ledger:worklog_detail", args=[self.pk])
 
     @property
+    def checkin_distance(self) -> int | None:
+        """Metres from the village committee to where the advisor checked in, or None (no check-in or no location)."""
+        return self.village.distance_to(self.latitude, self.longitude)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 

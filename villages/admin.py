@@ -98,6 +98,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "code",
         "address",
+        ("latitude", "longitude"),
         "liaison",
         "liaison_phone",
         "onsite_hours",
