@@ -138,7 +138,6 @@ def bulk_insert(model: type[models.Model], rows: list[models.Model]) -> list[mod
     return rows
 
 
-@dataclass
 def _checkin(village, day) -> tuple:
     """An on-site log's check-in: mostly within 300 m of the village committee, now and then kilometres away (the
     office sees the distance). Its own generator, so the demo's other random draws are unchanged."""
@@ -153,6 +152,7 @@ def _checkin(village, day) -> tuple:
     )
 
 
+@dataclass
 class _Plan:
     logs: list[WorkLog] = field(default_factory=list)
     types: list[list[int]] = field(default_factory=list)

@@ -38,7 +38,6 @@ from .reviews import seed_reviews
 BATCH_SIZE = 2000
 
 
-@dataclass(frozen=True)
 def _village_location(code: str) -> dict:
     """A village committee's place, within about 30 km of the district's centre. Its own generator, seeded by the
     village's code, so adding it changed none of the demo's other random draws."""
@@ -49,6 +48,7 @@ def _village_location(code: str) -> dict:
     }
 
 
+@dataclass(frozen=True)
 class ScaleSpec:
     bureau_name: str
     bureau_code: str

@@ -12,11 +12,16 @@ def _located(village):
     village.save()
 
 
-def test_the_office_sees_a_check_in_as_its_distance_from_the_village_seed_001(client, office_user, agreement, village):
+def test_the_office_sees_a_check_in_as_its_distance_from_the_village_seed_001(
+    client, office_user, agreement, village
+):
     _located(village)
     # About 0.0018° of latitude north: some 200 m.
     log = WorkLogFactory(
-        agreement=agreement, latitude=Decimal("34.751800"), longitude=Decimal("113.620000"), location_accuracy=15
+        agreement=agreement,
+        latitude=Decimal("34.751800"),
+        longitude=Decimal("113.620000"),
+        location_accuracy=15,
     )
     client.force_login(office_user)
 
