@@ -101,12 +101,13 @@ def test_start_end_and_subsidy_must_be_typed_in(admin_client, whole_map, townshi
     w = whole_map
     page = text(admin_client.get(f"{URL}add/"))
     assert 'name="annual_subsidy" value="0' not in page
+    village = VillageFactory(township=township)
 
     response = admin_client.post(
         f"{URL}add/",
         _form(
             w.advisor_user.advisor,
-            VillageFactory(township=township),
+            village,
             start_date="",
             end_date="",
             annual_subsidy="",
