@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.pagination import PER_PAGE
 from ledger.filters import parse_month
 
@@ -39,8 +39,7 @@ def dashboard(request):
         month = month_needing_action(scope, today=today)
     board = deadlines_dashboard(scope, today=min(today, month_bounds(month)[1]))
     # A township fits on a page; a bureau's hundreds of villages are listed by exception unless asked for all.
-    profile = profile_of(request.user)
-    default = "all" if profile is not None and profile.role == Role.OFFICE_STAFF else "attention"
+    default = "all" if scope_of(request.user).is_office else "attention"
     show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
     page = Paginator(board.villages if show == "all" else board.attention, PER_PAGE).get_page(
         request.GET.get("page")
