@@ -182,10 +182,8 @@ def township_ledger_recall(*, by, township: Township, year: int, month: int) -> 
 
 
 def may_accept(user, township: Township) -> bool:
-    profile = profile_of(user)
-    return bool(
-        user.is_superuser or (profile and profile.is_bureau and profile.bureau_id == township.bureau_id)
-    )
+    scope = scope_of(user)
+    return scope.is_operator or scope.runs_bureau(township.bureau_id)
 
 
 @transaction.atomic
