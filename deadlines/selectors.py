@@ -526,13 +526,16 @@ def _last_tick() -> JobRun | None:
 # === the month the dashboard opens on, and the month's ledgers that need action ===
 
 
-def ledger_actions(scope: Scope, month: date, *, today: date | None = None) -> list[TownshipMonth]:
+def ledger_actions(
+    scope: Scope, month: date, *, today: date | None = None, township_ids: set[int] | None = None
+) -> list[TownshipMonth]:
     """The townships of the scope whose ledgers for `month` need someone to act, missing and late ones named:
     villages' ledgers late or not in after the due day, or the township's ledger not forwarded once the due day
     has come. Four queries (`bureau_month_status`), whatever the number of townships."""
     today = today or timezone.localdate()
     due_come = today >= ledger_due_date(scope.bureau, month.year, month.month)
-    township_ids = set(scope.townships.values_list("pk", flat=True))
+    if township_ids is None:  # the scope's townships, unless the caller has them already
+        township_ids = set(scope.townships.values_list("pk", flat=True))
     return [
         row
         for row in bureau_month_status(bureau=scope.bureau, year=month.year, month=month.month)

@@ -53,7 +53,9 @@ def dashboard(request):
             "real_today": today,
             "this_month": today.replace(day=1),
             "previous_month": (month - timedelta(days=1)).replace(day=1),
-            "actions": ledger_actions(scope, month, today=today),
+            "actions": ledger_actions(
+                scope, month, today=today, township_ids={row.township.pk for row in board.townships}
+            ),
             "stats": board.stats,
             "page": page,
             "townships": townships,
