@@ -992,34 +992,22 @@ URLS: dict[str, list[Case]] = {
     ],
     "ledger:ledger_township_forward": [
         Case(
-            "the forwarding's confirmation (what is missing): only the township's office",
+            "the forwarding's confirmation: only the township's office (its POST: test_township_forwarding.py)",
             pk_of("township"),
             {"office_user"},
             forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
         ),
         Case(
-            "forwarding the office's township month: only its office",
-            pk_of("township"),
-            {"office_user"},
-            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
-            method="post",
-            data=this_month,
-        ),
-        Case(
-            "forwarding another township's month",
+            "the confirmation of another township's month",
             pk_of("other_township"),
             {"other_office_user"},
             forbidden=BUREAU | {"other_advisor_user", "superuser"},
-            method="post",
-            data=this_month,
         ),
         Case(
             "a township of another bureau",
             pk_of("other_bureau_township"),
             set(),
             forbidden=OTHER_BUREAU | {"superuser"},
-            method="post",
-            data=this_month,
         ),
     ],
     "ledger:ledger_township_recall": [
