@@ -246,9 +246,10 @@ class Agreement(models.Model):
             raise ValidationError(_("法律顾问与村(居)不属于同一司法局。"))
         if self._state.adding:
             self._check_renewable()
-        # A binding agreement (anything but a draft) must fit the rules, unless it was already binding and the
-        # change only shrinks it: filing or ending must still work after the bureau lowers its limit.
-        if self.status == self.Status.DRAFT or self._only_shrinks():
+        # Every agreement, a draft too, must fit the rules (a draft that could never be signed is refused when it
+        # is saved, with the messages signing would give), unless it was already binding and the change only
+        # shrinks it: filing or ending must still work after the bureau lowers its limit.
+        if self._only_shrinks():
             return
         self._check_village_free()
         self._check_advisor_limit()

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 from ledger.models import LedgerSubmission, TownshipLedger, WorkLog
+from ledger.submissions import TownshipMonth, bureau_month_status
 from programme.calendar import (
     end_of_day,
     ledger_due_date,
@@ -520,3 +521,37 @@ def _job_runs(today: date) -> tuple[list[dict], JobRun | None]:
 
 def _last_tick() -> JobRun | None:
     return JobRun.objects.filter(job=TICK).order_by("-for_date").first()
+
+
+# === the month the dashboard opens on, and the month's ledgers that need action ===
+
+
+def ledger_actions(
+    scope: Scope, month: date, *, today: date | None = None, township_ids: set[int] | None = None
+) -> list[TownshipMonth]:
+    """The townships of the scope whose ledgers for `month` need someone to act, missing and late ones named:
+    villages' ledgers late or not in after the due day, or the township's ledger not forwarded once the due day
+    has come. Four queries (`bureau_month_status`), whatever the number of townships."""
+    today = today or timezone.localdate()
+    due_come = today >= ledger_due_date(scope.bureau, month.year, month.month)
+    if township_ids is None:  # the scope's townships, unless the caller has them already
+        township_ids = set(scope.townships.values_list("pk", flat=True))
+    return [
+        row
+        for row in bureau_month_status(bureau=scope.bureau, year=month.year, month=month.month)
+        if row.township.pk in township_ids
+        and (row.overdue or (due_come and row.owed and row.forwarded_at is None))
+    ]
+
+
+def month_needing_action(scope: Scope, *, today: date | None = None) -> date:
+    """The first day of the month the dashboard opens on: until this month's due day, last month while any of its
+    ledgers is missing or its township ledger is not forwarded to the bureau; this month otherwise."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    if today >= ledger_due_date(scope.bureau, today.year, today.month):
+        return this_month
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    if any(row.missing or row.forwarded_at is None for row in ledger_actions(scope, last_month, today=today)):
+        return last_month
+    return this_month

@@ -14,6 +14,7 @@ from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to, agreements_visible_to
 from programme.calendar import month_of, quarter_of
+from villages.forms import VillageChoiceFilter
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
@@ -40,14 +41,14 @@ def month_input(**attrs) -> forms.TextInput:
 def _villages_of(user):
     """The villages whose logs a person may look for: an advisor's past villages too, others their scope."""
     if scope_of(user).is_advisor:
-        return Village.objects.filter(pk__in=agreements_visible_to(user).values("village_id"))
-    return villages_visible_to(user)
+        return Village.objects.filter(pk__in=agreements_visible_to(user).values("village_id")).select_related(
+            "township"
+        )
+    return villages_visible_to(user).select_related("township")
 
 
 class WorkLogFilter(django_filters.FilterSet):
-    village = django_filters.ModelChoiceFilter(
-        label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL
-    )
+    village = VillageChoiceFilter(label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL)
     advisor = django_filters.ModelChoiceFilter(
         label=_("法律顾问"), queryset=Advisor.objects.none(), empty_label=ALL
     )
@@ -129,7 +130,7 @@ class LectureFilter(django_filters.FilterSet):
     quarter = django_filters.ChoiceFilter(
         label=_("季度"), choices=quarter_choices, method="in_quarter", empty_label=_("全部季度")
     )
-    village = django_filters.ModelChoiceFilter(
+    village = VillageChoiceFilter(
         label=_("村(社区)"), field_name="worklog__village", queryset=Village.objects.none(), empty_label=ALL
     )
     received = django_filters.ChoiceFilter(
@@ -167,9 +168,7 @@ class IncidentFilter(django_filters.FilterSet):
         method="by_state",
         empty_label=ALL,
     )
-    village = django_filters.ModelChoiceFilter(
-        label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL
-    )
+    village = VillageChoiceFilter(label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL)
 
     class Meta:
         model = Incident

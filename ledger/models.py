@@ -171,6 +171,11 @@ class WorkLog(models.Model):
         return reverse("ledger:worklog_detail", args=[self.pk])
 
     @property
+    def checkin_distance(self) -> int | None:
+        """Metres from the village committee to where the advisor checked in, or None (no check-in or no location)."""
+        return self.village.distance_to(self.latitude, self.longitude)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 
@@ -426,6 +431,16 @@ class TownshipLedger(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期"), default=False)
+    # The bureau's receipt: until then the office may recall its forwarding.
+    accepted_at = models.DateTimeField(_("司法局接收时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("乡镇月度台账")

@@ -420,6 +420,47 @@ def lecture_create(
 
 
 @transaction.atomic
+def lecture_update(
+    *,
+    lecture: Lecture,
+    by,
+    data: WorkLogInput,
+    topic: str,
+    audience: str = "",
+    attendance: int = 0,
+    outline: str = "",
+    outline_file=None,
+    version: datetime | None = None,
+) -> Lecture:
+    """A returned lecture corrected and filed again: its log, topic, audience, attendance and outline (a new outline
+    file replaces the old one; without one the old one stays)."""
+    publicity = ServiceType.objects.get(code=ServiceType.PUBLICITY)
+    worklog_update(
+        worklog=lecture.worklog,
+        by=by,
+        data=WorkLogInput(
+            village=data.village, service_types=list({*data.service_types, publicity}), values=data.values
+        ),
+        version=version,
+    )
+    if outline_file:
+        try:
+            lecture.outline_file = clean_upload(outline_file, kinds=OUTLINE_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"outline_file": error.messages}) from error
+    lecture.topic, lecture.audience, lecture.attendance, lecture.outline = (
+        topic,
+        audience,
+        attendance,
+        outline,
+    )
+    lecture.full_clean(exclude=["worklog"])
+    lecture.save()
+    _submit(lecture.worklog, by)
+    return lecture
+
+
+@transaction.atomic
 def lecture_receive(*, lecture: Lecture, by) -> Lecture:
     if _acting_role(lecture.worklog, by) is not Reach.TOWNSHIP:
         raise PermissionDenied(_("只有本乡镇司法所可以接收讲座备案。"))

@@ -105,6 +105,7 @@ class Case:
     # EVERYONE (200, or 302 with `redirects`) or empty (404 for everyone, the superuser too).
     public: bool = False
     redirects: bool = False  # a public GET that answers with a redirect
+    sent_on: Set[str] = frozenset()  # the personas redirected (302) to the object's own page
 
     def expected(self, role: str | None) -> int:
         """The status for `role`; None is an anonymous visitor (of a public page)."""
@@ -114,6 +115,8 @@ class Case:
             return 302 if self.redirects else 200
         if role in self.forbidden:
             return 403
+        if role in self.sent_on:
+            return 302
         if role in self.ok or (role == "superuser" and not self.personal):
             return 302 if self.method == "post" else 200
         return 404
@@ -589,10 +592,11 @@ URLS: dict[str, list[Case]] = {
             forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
         ),
         Case(
-            "a submitted log: nobody may change it unless it is returned",
+            "a submitted log: nobody may change it unless it is returned; its author is sent to its page",
             a_log("agreement"),
             set(),
-            forbidden=LOG_READERS["agreement"] | {"superuser"},
+            forbidden=(LOG_READERS["agreement"] - {"advisor_user"}) | {"superuser"},
+            sent_on={"advisor_user"},
         ),
         Case(
             "another advisor's returned log",
@@ -1031,18 +1035,30 @@ URLS: dict[str, list[Case]] = {
     ],
     "ledger:ledger_township_forward": [
         Case(
-            "forwarding the office's township month: only its office",
+            "the forwarding's confirmation: only the township's office (its POST: test_township_forwarding.py)",
             pk_of("township"),
             {"office_user"},
             forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
-            method="post",
-            data=this_month,
         ),
         Case(
-            "forwarding another township's month",
+            "the confirmation of another township's month",
             pk_of("other_township"),
             {"other_office_user"},
             forbidden=BUREAU | {"other_advisor_user", "superuser"},
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+        ),
+    ],
+    "ledger:ledger_township_recall": [
+        Case(
+            "recalling the office's forwarding: only its office",
+            pk_of("township"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
             method="post",
             data=this_month,
         ),
@@ -1051,6 +1067,23 @@ URLS: dict[str, list[Case]] = {
             pk_of("other_bureau_township"),
             set(),
             forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
+    "ledger:ledger_township_accept": [
+        Case(
+            "the bureau accepts a township's month; its office, advisors and liaison may not",
+            pk_of("township"),
+            BUREAU | {"superuser"},
+            forbidden={"office_user", "advisor_user", "liaison_user"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            OTHER_BUREAU | {"superuser"},
             method="post",
             data=this_month,
         ),

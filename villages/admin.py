@@ -11,6 +11,7 @@ from common.masking import mask_phone
 from common.uploads import SafeImageField
 from programme.modes import ServiceMode
 
+from .forms import AutocompleteView
 from .models import Bureau, Township, Village
 from .selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
 
@@ -127,6 +128,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "code",
         "address",
+        ("latitude", "longitude"),
         "liaison",
         "liaison_phone",
         "onsite_hours",
@@ -156,3 +158,11 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return None
         profile = getattr(obj.liaison, "profile", None)
         return (profile.full_name if profile else "") or obj.liaison.get_username()
+
+
+def _autocomplete_view(request):
+    return AutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+# Every autocomplete in the admin (an agreement's village, …) names the village's township.
+admin.site.autocomplete_view = _autocomplete_view

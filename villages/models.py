@@ -1,4 +1,5 @@
 import calendar
+import math
 from datetime import date
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programme.modes import ServiceMode, default_onsite_modes
+
+EARTH_RADIUS_M = 6_371_000
 
 
 class ServicePeriod(models.TextChoices):
@@ -175,6 +178,23 @@ class Village(models.Model):
         _("驻点时间"), max_length=100, blank=True, help_text=_("向群众公示，例如：每月第一个周三 9:00-12:00")
     )
     address = models.CharField(_("村(居)委会地址"), max_length=200, blank=True)
+    # Where the village committee is: an advisor's check-in is shown as its distance from here.
+    latitude = models.DecimalField(
+        _("村(居)委会纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("村(居)委会经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     # The village's legal-service WeChat group (seed 001 二(二)6): counted in the review, its QR shown publicly.
     wechat_group_set_up_on = models.DateField(_("微信群建立日期"), null=True, blank=True)
     wechat_group_qr = models.ImageField(
@@ -194,6 +214,25 @@ class Village(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("villages:village_detail", args=[self.pk])
+
+    @property
+    def name_with_township(self) -> str:
+        """How a village is told apart wherever one is picked: two townships may each have a 李岗村."""
+        return f"{self.name}（{self.township.name}）"
+
+    def distance_to(self, latitude, longitude) -> int | None:
+        """Metres from the village committee to a point (haversine on a sphere of the Earth's mean radius), or None
+        when either place is unknown."""
+        if None in (self.latitude, self.longitude, latitude, longitude):
+            return None
+        lat1, lng1, lat2, lng2 = map(
+            math.radians, map(float, (self.latitude, self.longitude, latitude, longitude))
+        )
+        a = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+        )
+        return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(a)))
 
     def has_wechat_group_by(self, day: date) -> bool:
         return self.wechat_group_set_up_on is not None and self.wechat_group_set_up_on <= day
