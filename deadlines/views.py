@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.policy import scope_of
 from common.pagination import PER_PAGE
 from ledger.filters import parse_month
+from programme.calendar import month_bounds
 
 from .models import Flag
-from .periods import month_bounds
 from .selectors import (
     dashboard_scope,
     deadlines_dashboard,

@@ -4,10 +4,9 @@ visit logged (a log, not a draft, of a mode the bureau counts as on site)."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from programme.measures import onsite_of_bureaus
 from villages.models import Village
 from villages.onsite import onsite_days
-
-from programme.measures import onsite_of_bureaus
 
 from .models import WorkLog
 
