@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.models import Township
 
 from .models import Rating, Review, ReviewPeriod, ReviewVillage, Tier
-from .services import review_due_to_open
+from .services.computation import review_due_to_open
 
 ALL = _("全部")
 

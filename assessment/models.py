@@ -171,7 +171,7 @@ class Review(models.Model):
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
 
-    # What the data say, computed by assessment.services.review_compute and frozen once final.
+    # What the data say, computed by assessment.services.computation and frozen once final.
     computed_at = models.DateTimeField(_("指标计算时间"), null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
     breakdown = models.JSONField(_("得分明细"), default=list, blank=True)

@@ -16,7 +16,7 @@ from ledger.reports import Column, Report, Table, _grouped_counts, _type_count
 from villages.models import Township
 
 from .models import Review, ReviewPeriod, ReviewVillage, Tier
-from .services import PayoutLine, payout_lines, payout_window
+from .services.payout import PayoutLine, payout_lines, payout_window
 
 NOT_FINAL = "未定等"
 ZERO = Decimal("0.00")

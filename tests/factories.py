@@ -276,7 +276,7 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
 def open_review_period(bureau: Bureau, *, kind: str = "half", year: int | None = None, by=None):
     """Open a review period through `assessment.services` (its reviews computed), as on the day after it ended."""
-    from assessment.services import period_bounds, review_period_open
+    from assessment.services.computation import period_bounds, review_period_open
 
     year = year or this_year()
     _start, end = period_bounds(kind, year)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from PIL import Image
 
 from assessment.models import Review
-from assessment.services import review_period_compute
+from assessment.services.computation import review_period_compute
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period

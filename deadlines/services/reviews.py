@@ -4,7 +4,7 @@ from collections.abc import Collection
 from datetime import date
 
 from assessment.models import ReviewPeriod
-from assessment.services import review_due_to_open, review_period_open
+from assessment.services.computation import review_due_to_open, review_period_open
 
 from .common import (
     bureaus_due,

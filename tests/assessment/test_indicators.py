@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessment import services
 from assessment.models import Inspection, Rating, ReturnVisit, Review, ReviewPeriod, Satisfaction, Tier
+from assessment.services import computation, opinions
 from ledger.models import Incident, Lecture, LedgerSubmission, WorkLog
 from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory, WorkLogFactory
 
@@ -91,7 +91,9 @@ def first_half(advisor, agreement, second_agreement, village, liaison_user, bure
         **inspection, inspected_on=date(2026, 3, 1), findings="未公示驻点时间", resolved_on=date(2026, 5, 1)
     )
     Inspection.objects.create(**inspection, inspected_on=date(2026, 5, 1))  # nothing found
-    return services.review_period_open(bureau=village.township.bureau, kind="half", year=2026, today=JULY_1)
+    return computation.review_period_open(
+        bureau=village.township.bureau, kind="half", year=2026, today=JULY_1
+    )
 
 
 def _indicators(period, village):
@@ -156,28 +158,28 @@ def test_the_score_follows_the_documented_rule(first_half):
 
 def test_ratings_join_the_score_as_they_are_given(first_half, village, liaison_user, office_user):
     review = Review.objects.get(period=first_half)
-    services.review_village_rate(
+    opinions.review_village_rate(
         row=review.villages.get(village=village), by=liaison_user, rating=Rating.GOOD
     )
     review.refresh_from_db()
     assert review.score == Decimal("43.7")  # 100 × 41.1 ÷ 90 − 2
-    services.review_office_rate(review=review, by=office_user, rating=Rating.PASS, comment="基本完成任务")
+    opinions.review_office_rate(review=review, by=office_user, rating=Rating.PASS, comment="基本完成任务")
     review.refresh_from_db()
     assert review.score == Decimal("45.1")  # 100 × 47.1 ÷ 100 − 2 (合格 earns 60% of 10)
 
 
 def test_the_bureau_can_change_points_and_thresholds(first_half, bureau, bureau_admin_user):
-    rule = services.scoring_rule_for(bureau)
+    rule = computation.scoring_rule_for(bureau)
     rule.threshold_excellent, rule.threshold_good, rule.threshold_pass = Decimal(50), Decimal(40), Decimal(30)
     rule.deduction_per_open_finding = Decimal(0)
     rule.save()
-    services.review_period_compute(period=first_half)
+    computation.review_period_compute(period=first_half)
     review = Review.objects.get(period=first_half)
     assert review.score == Decimal("38.9") and review.proposed_tier == Tier.PASS
 
 
 def test_a_rule_with_thresholds_out_of_order_is_refused(bureau):
-    rule = services.scoring_rule_for(bureau)
+    rule = computation.scoring_rule_for(bureau)
     rule.threshold_good = Decimal(95)
     with pytest.raises(ValidationError, match="优秀 > 良好 > 合格"):
         rule.full_clean()
@@ -188,18 +190,18 @@ def test_a_month_counts_when_the_agreement_covers_its_15th(bureau, township):
     late_start = AgreementFactory(
         advisor=advisor, village=VillageFactory(township=township), start_date=date(2026, 3, 20)
     )
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     months = Review.objects.get(period=period, advisor=advisor).villages.get(village=late_start.village)
     assert months.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
 
 
 def test_opening_is_refused_before_the_period_ends(today, bureau):
     with pytest.raises(ValidationError, match="考核期尚未结束"):
-        services.review_period_open(bureau=bureau, kind="half", year=2026)  # today is 15 June
+        computation.review_period_open(bureau=bureau, kind="half", year=2026)  # today is 15 June
 
 
 def test_opening_twice_duplicates_nothing(first_half, bureau):
-    services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     assert ReviewPeriod.objects.count() == 1
     assert Review.objects.count() == 1
     assert Review.objects.get().villages.count() == 2
@@ -207,9 +209,9 @@ def test_opening_twice_duplicates_nothing(first_half, bureau):
 
 def test_a_final_review_keeps_what_it_was_finalized_on(first_half, village, bureau_staff_user, advisor):
     review = Review.objects.get(period=first_half)
-    services.review_finalize(review=review, by=bureau_staff_user, tier=Tier.FAIL)
+    opinions.review_finalize(review=review, by=bureau_staff_user, tier=Tier.FAIL)
     WorkLogFactory(agreement=advisor.agreements.get(village=village), service_date=date(2026, 6, 20))
-    services.review_period_compute(period=first_half)
+    computation.review_period_compute(period=first_half)
     review.refresh_from_db()
     assert review.score == Decimal("36.9") and review.final_tier == Tier.FAIL
 
@@ -217,10 +219,10 @@ def test_a_final_review_keeps_what_it_was_finalized_on(first_half, village, bure
 def test_computing_costs_the_same_queries_for_more_advisors(bureau, township):
     def open_and_count(year):
         with CaptureQueriesContext(connection) as queries:
-            services.review_period_open(bureau=bureau, kind="year", year=year, today=date(year + 1, 1, 2))
+            computation.review_period_open(bureau=bureau, kind="year", year=year, today=date(year + 1, 1, 2))
         return len(queries)
 
-    services.scoring_rule_for(bureau)
+    computation.scoring_rule_for(bureau)
     for _ in range(2):
         agreement = AgreementFactory(
             advisor=AdvisorFactory(bureau=bureau),
@@ -252,7 +254,7 @@ def test_months_before_the_bureau_kept_records_in_the_system_are_not_judged(bure
         start_date=date(2026, 1, 1),
         end_date=date(2026, 3, 31),
     )
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     row = Review.objects.get(period=period, advisor=advisor).villages.get(village=agreement.village)
     assert row.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
     assert not Review.objects.filter(period=period, advisor=paper_only.advisor).exists()

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.models import Review
 from assessment.reports import payout_sheet
+from assessment.services import computation, opinions, payout
 from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def half_year(whole_map):
             annual_subsidy=Decimal("12000.00"),
         )
         names[name] = advisor
-    period = services.review_period_open(bureau=w.bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=w.bureau, kind="half", year=2026, today=JULY_1)
     w.period, w.advisors = period, names
     return w
 
@@ -49,7 +49,7 @@ def _review(w, name) -> Review:
 
 
 def _finalize(w, name, tier, **extra):
-    services.review_finalize(
+    opinions.review_finalize(
         review=_review(w, name), by=w.bureau_staff_user, tier=tier, reason=REASON, **extra
     )
 
@@ -184,14 +184,14 @@ def test_after_the_lock_only_a_bureau_admin_adds_a_deduction_and_it_is_recorded(
     agreement = decided.advisors["赵优秀"].agreements.get()
 
     with pytest.raises(PermissionDenied):
-        services.review_add_deduction(
+        payout.review_add_deduction(
             review=review,
             by=decided.bureau_staff_user,
             agreement=agreement,
             amount=Decimal("10"),
             reason="迟报",
         )
-    services.review_add_deduction(
+    payout.review_add_deduction(
         review=review, by=decided.bureau_admin_user, agreement=agreement, amount=Decimal("10"), reason="迟报"
     )
     event = review.events.order_by("pk").last()
@@ -228,7 +228,7 @@ def test_the_sheet_costs_the_same_queries_for_more_advisors(half_year, client, d
         AgreementFactory(
             advisor__bureau=w.bureau, village=VillageFactory(township=w.township, name=f"新村{n}")
         )
-    services.review_period_compute(period=w.period)
+    computation.review_period_compute(period=w.period)
 
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.models import Review
 from assessment.reports import year_report
+from assessment.services import computation, opinions
 from ledger.models import Lecture, ServiceType
 from tests.factories import WorkLogFactory
 
@@ -33,14 +33,14 @@ def year_end(whole_map):
     Lecture.objects.create(worklog=lecture_log, topic="民法典讲座", attendance=50)
     WorkLogFactory(agreement=w.other_agreement, service_date=date(2026, 8, 5), service_types=mediation)
     WorkLogFactory(agreement=w.other_bureau_agreement, service_date=date(2026, 8, 5))
-    period = services.review_period_open(bureau=w.bureau, kind="year", year=2026, today=JAN_2)
-    services.review_finalize(
+    period = computation.review_period_open(bureau=w.bureau, kind="year", year=2026, today=JAN_2)
+    opinions.review_finalize(
         review=Review.objects.get(period=period, advisor=w.advisor),
         by=w.bureau_staff_user,
         tier="excellent",
         reason="群众评价高",
     )
-    services.review_finalize(
+    opinions.review_finalize(
         review=Review.objects.get(period=period, advisor=w.other_advisor),
         by=w.bureau_staff_user,
         tier="fail",
