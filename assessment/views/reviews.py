@@ -157,7 +157,7 @@ def breakdown_rows(review: Review) -> list[dict]:
             {
                 **line,
                 "share_percent": _percent(line.get("share")),
-                "applies": line.get("share") is not None or line["key"] == "open_findings",
+                "applies": line.get("share") is not None or line["key"] in ("open_findings", "rescaled"),
             }
         )
     return rows

@@ -149,9 +149,10 @@ def test_the_score_follows_the_documented_rule(first_half):
         "return_visits": "8.0",  # only `village` had visits
         "village_rating": None,  # not rated yet: left out
         "office_rating": None,
+        "rescaled": "7.8",  # 31.1 of 80 applicable points is 38.9 of 100
         "open_findings": "-2",
     }
-    # 100 × 31.1 earned ÷ 80 applicable points = 38.875, less 2 for the open finding.
+    # 100 × 31.1 earned ÷ 80 applicable points = 38.875 (38.9), less 2 for the open finding.
     assert review.score == Decimal("36.9")
     assert review.proposed_tier == Tier.FAIL
 
@@ -258,3 +259,34 @@ def test_months_before_the_bureau_kept_records_in_the_system_are_not_judged(bure
     row = Review.objects.get(period=period, advisor=advisor).villages.get(village=agreement.village)
     assert row.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
     assert not Review.objects.filter(period=period, advisor=paper_only.advisor).exists()
+
+
+def test_the_breakdown_adds_up_to_the_score_shown_seed_001(first_half, client, bureau_staff_user):
+    review = Review.objects.get(period=first_half)
+    assert sum(Decimal(line["earned"]) for line in review.breakdown if line["earned"]) == review.score
+
+    client.force_login(bureau_staff_user)
+    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "按适用项目折算为百分制" in page and ">7.8<" in page and "36.9" in page
+
+
+def test_with_every_indicator_applying_there_is_no_rescaling_row_seed_001(
+    first_half, village, second_village, liaison_user, office_user, bureau_admin_user
+):
+    review = Review.objects.get(period=first_half)
+    for row in review.villages.select_related("village"):
+        opinions.review_village_rate(row=row, by=office_user, rating=Rating.GOOD)
+    opinions.review_office_rate(review=review, by=office_user, rating=Rating.GOOD, comment="认真负责")
+    ReturnVisit.objects.create(
+        village=second_village,
+        advisor=review.advisor,
+        visited_on=date(2026, 4, 20),
+        contact_kind=ReturnVisit.Contact.RESIDENT,
+        method=ReturnVisit.Method.PHONE,
+        satisfaction=Satisfaction.SATISFIED,
+        recorded_by=bureau_admin_user,
+    )
+    computation.review_period_compute(period=first_half)
+    review.refresh_from_db()
+    assert "rescaled" not in {line["key"] for line in review.breakdown}
+    assert sum(Decimal(line["earned"]) for line in review.breakdown) == review.score
