@@ -125,6 +125,9 @@ class ReviewPeriod(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # A half-year period pays the first half only when the bureau says so; taken from the bureau's setting at each
+    # computation while the period is open, so a closed period keeps what it paid.
+    pays = models.BooleanField(_("等次决定补贴发放"), default=True)
 
     class Meta:
         verbose_name = _("考核期")

@@ -44,6 +44,7 @@ class BureauFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"4101{n:08d}")
     address = factory.Sequence(lambda n: f"人民路{n + 1}号")
     phone = "0371-12345678"
+    form_province = "河南省"  # the codes are Zhengzhou's
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@ import calendar
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -50,6 +51,48 @@ class Bureau(models.Model):
     payout_percent_good = models.PositiveSmallIntegerField(_("良好补贴发放比例(%)"), default=100)
     payout_percent_pass = models.PositiveSmallIntegerField(_("合格补贴发放比例(%)"), default=70)
     payout_percent_fail = models.PositiveSmallIntegerField(_("不合格补贴发放比例(%)"), default=50)
+    # Reviews, pay and the forms: where the seeds differ, the bureau says which it follows.
+    fail_blocks_renewal = models.BooleanField(
+        _("年终考核不合格取消续签资格"),
+        default=True,
+        help_text=_(
+            "勾选：年终考核不合格的法律顾问次年不予续聘（004号文）；不勾选：提出整改要求，仍可续聘（003号文）。"
+        ),
+    )
+    form_footnote = models.TextField(
+        _("台账表注"),
+        blank=True,
+        help_text=_("印在工作台账下方的说明；留空时按台账报送截止日生成。"),
+    )
+    form_province = models.CharField(
+        _("表格所属省份"),
+        max_length=20,
+        blank=True,
+        help_text=_("印在工作日志和台账标题前，例如“河南省”。"),
+    )
+    half_year_review_pays = models.BooleanField(
+        _("半年考核等次决定上半年补贴"),
+        default=False,
+        help_text=_("不勾选：半年考核仅作参考，全年补贴按年终考核等次发放（004号文）。"),
+    )
+    incident_escalation_hours = models.PositiveSmallIntegerField(
+        _("涉稳事项司法所知悉时限(小时)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("司法所在该时限内未知悉的涉稳事项，提醒司法局（004号文：逐级上报）。"),
+    )
+    year_end_review_opens_month = models.PositiveSmallIntegerField(
+        _("年终考核开启月"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "留空：次年1月初开启。填写（如12月1日）：当年该日起可开启，考核当年截至前一日的工作（003号文）。"
+        ),
+    )
+    year_end_review_opens_day = models.PositiveSmallIntegerField(
+        _("年终考核开启日"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
 
     class Meta:
         verbose_name = _("司法局")
@@ -58,6 +101,28 @@ class Bureau(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.year_end_review_opens_month is None) != (self.year_end_review_opens_day is None):
+            raise ValidationError(
+                {"year_end_review_opens_day": _("年终考核开启月和日须同时填写或同时留空。")}
+            )
+
+    def year_end_review_opens_on(self, year: int) -> date | None:
+        """The day the bureau opens `year`'s year-end review within that year, or None (after 31 December)."""
+        if self.year_end_review_opens_month is None or self.year_end_review_opens_day is None:
+            return None
+        return date(year, self.year_end_review_opens_month, self.year_end_review_opens_day)
+
+    def form_title(self, form: str) -> str:
+        """A provincial form's title with the bureau's province: 河南省村(居)法律顾问工作台账."""
+        return f"{self.form_province}{form}"
+
+    def ledger_footnote(self) -> str:
+        return self.form_footnote or _(
+            "本工作台账由村(居)法律顾问填写，每月%(day)s日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
+        ) % {"day": self.ledger_due_day}
 
     def agreement_filing_deadline(self, year: int) -> date:
         last_day = calendar.monthrange(year, self.agreement_filing_month)[1]

@@ -3,7 +3,7 @@
 The computed indicators are derived data, recomputed in bulk; a final review keeps what it was finalized on.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,14 +25,23 @@ def scoring_rule_for(bureau: Bureau) -> ScoringRule:
     return rule
 
 
-def period_bounds(kind: str, year: int) -> tuple[date, date]:
+def period_bounds(kind: str, year: int, bureau: Bureau | None = None) -> tuple[date, date]:
+    """The days a period judges: the first half; the year, or (a bureau opening its year-end review within the year,
+    seed 003: results by 12月底) the year to the day before it opens."""
     if kind == ReviewPeriod.Kind.HALF_YEAR:
         return date(year, 1, 1), date(year, 6, 30)
+    opens_on = bureau.year_end_review_opens_on(year) if bureau is not None else None
+    if opens_on is not None:
+        return date(year, 1, 1), opens_on - timedelta(days=1)
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def review_due_to_open(on: date) -> tuple[str, int]:
-    """The period a review opening on `on` is for: in July the first half of the year; in January the year before."""
+def review_due_to_open(on: date, bureau: Bureau | None = None) -> tuple[str, int]:
+    """The period a review opening on `on` is for: in July the first half of the year; in January the year before;
+    from the day the bureau opens its year-end review within the year (if it does), that year."""
+    opens_on = bureau.year_end_review_opens_on(on.year) if bureau is not None else None
+    if opens_on is not None and on >= opens_on:
+        return ReviewPeriod.Kind.YEAR, on.year
     if on.month >= 7:
         return ReviewPeriod.Kind.HALF_YEAR, on.year
     return ReviewPeriod.Kind.YEAR, on.year - 1
@@ -43,7 +52,7 @@ def review_period_open(
     *, bureau: Bureau, kind: str, year: int, by=None, today: date | None = None
 ) -> ReviewPeriod:
     """Open the period (again: idempotent) with a review for every advisor who served in it, and compute them all."""
-    start, end = period_bounds(kind, year)
+    start, end = period_bounds(kind, year, bureau)
     if end >= (today or timezone.localdate()):
         raise ValidationError(
             _("考核期尚未结束，不能开启考核（考核期至%(end)s）。")
@@ -68,7 +77,11 @@ def review_period_compute(*, period: ReviewPeriod, by=None, opening: bool = Fals
     holds one chunk in memory, not all of it; the whole computation is still one transaction and one audit event.
     Returns the number of reviews computed.
     """
-    period = ReviewPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReviewPeriod.objects.select_for_update().select_related("bureau").get(pk=period.pk)
+    if period.is_open and period.kind == ReviewPeriod.Kind.HALF_YEAR:
+        # The bureau's setting now: an open period is judged again, a closed one keeps what it paid.
+        period.pays = period.bureau.half_year_review_pays
+        period.save(update_fields=["pays"])
     rule = scoring_rule_for(period.bureau)
     now = timezone.now()
     action = ReviewEvent.Action.OPENED if opening else ReviewEvent.Action.COMPUTED

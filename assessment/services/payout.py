@@ -58,15 +58,16 @@ class PayoutLine:
         return sum((d.amount for d in self.deductions), Decimal(0))
 
 
-def payout_window(period: ReviewPeriod) -> tuple[date, date]:
-    """What a period pays for: the half-year its first half; the year-end the second half when the bureau held a
-    half-year review that year (it paid the first), otherwise the whole year."""
+def payout_window(period: ReviewPeriod) -> tuple[date, date] | None:
+    """What a period pays for: a half-year that pays (a bureau setting), its first half; an advisory half-year,
+    nothing; the year-end the second half when that year's half-year review paid the first, otherwise the whole
+    year (to 31 December, even when the review judged the year to an earlier day)."""
     if period.kind == ReviewPeriod.Kind.HALF_YEAR:
-        return period.start_date, period.end_date
-    held_half = ReviewPeriod.objects.filter(
-        bureau_id=period.bureau_id, kind=ReviewPeriod.Kind.HALF_YEAR, year=period.year
+        return (period.start_date, period.end_date) if period.pays else None
+    half_paid = ReviewPeriod.objects.filter(
+        bureau_id=period.bureau_id, kind=ReviewPeriod.Kind.HALF_YEAR, year=period.year, pays=True
     ).exists()
-    return (date(period.year, 7, 1) if held_half else period.start_date), period.end_date
+    return (date(period.year, 7, 1) if half_paid else date(period.year, 1, 1)), date(period.year, 12, 31)
 
 
 def agreed_subsidy(agreement: Agreement, window: tuple[date, date]) -> Decimal:
@@ -86,8 +87,11 @@ def agreed_subsidy(agreement: Agreement, window: tuple[date, date]) -> Decimal:
 
 
 def payout_lines(period: ReviewPeriod) -> list[PayoutLine]:
-    """One line per advisor and agreement in force during the payout window, in advisor order."""
+    """One line per advisor and agreement in force during the payout window, in advisor order (none for a
+    half-year review that is advisory only)."""
     window = payout_window(period)
+    if window is None:
+        return []
     bureau = period.bureau
     reviews = {
         r.advisor_id: r for r in period.reviews.select_related("advisor__firm").prefetch_related("deductions")

@@ -8,7 +8,10 @@ from ..models import Review, ReviewPeriod, Tier
 
 
 def renewal_refusal(advisor: Advisor, year: int) -> str | None:
-    """Why the advisor may not get an agreement starting in `year`: rated 不合格 in the year-end review before it."""
+    """Why the advisor may not get an agreement starting in `year`: rated 不合格 in the year-end review before it,
+    where the bureau cancels renewal for it (seed 004, the default; seed 003 asks for rectification instead)."""
+    if not advisor.bureau.fail_blocks_renewal:
+        return None
     failed = Review.objects.filter(
         advisor=advisor,
         status=Review.Status.FINAL,

@@ -50,7 +50,7 @@ def _period_list(request, form: PeriodOpenForm | None = None, status: int = 200)
     can_open = _may_open(user)
     context = {
         "page": paginate(request, periods),
-        "form": form or (PeriodOpenForm() if can_open else None),
+        "form": form or (PeriodOpenForm(bureau=profile_of(user).bureau) if can_open else None),
         "can_open": can_open,
     }
     return render(request, "assessment/period_list.html", context, status=status)

@@ -99,3 +99,18 @@ def test_the_admins_agreement_form_refuses_it_too(rated, client):
     assert list(Agreement.objects.filter(start_date__year=2027).values_list("advisor__name", flat=True)) == [
         "李芳"
     ]
+
+
+def test_it_renews_an_advisor_rated_fail_where_the_bureau_asks_for_rectification_seed_003(rated):
+    rated.bureau.fail_blocks_renewal = False
+    rated.bureau.save()
+
+    agreement = _create(rated.advisor, rated.new_village)
+
+    assert agreement.pk and agreement.advisor == rated.advisor
+
+
+def test_non_renewal_after_fail_is_the_default_seed_004(rated):
+    assert rated.bureau.fail_blocks_renewal
+    with pytest.raises(ValidationError, match="不予续聘"):
+        _create(rated.advisor, rated.new_village)
