@@ -128,3 +128,16 @@ def test_the_office_report_is_its_townships(year_end, client):
     page = client.get(f"/reviews/periods/{year_end.period.pk}/report/").content.decode()
 
     assert "柳林镇村(居)法律顾问" in page and "李芳" not in page
+
+
+def test_the_warning_list_says_what_the_code_does_on_renewal_seed_004(year_end):
+    warning = year_report(year_end.period).tables[-1]
+    assert "不合格的，2027年不予续聘" in warning.subtitle
+
+    year_end.bureau.fail_blocks_renewal = False  # seed 003: rectification instead
+    year_end.bureau.save()
+    year_end.period.bureau.refresh_from_db()
+    assert "限期整改" in year_report(year_end.period).tables[-1].subtitle
+
+    half = computation.review_period_open(bureau=year_end.bureau, kind="half", year=2026, today=JAN_2)
+    assert "续聘以年终考核等次为准" in year_report(half).tables[-1].subtitle
