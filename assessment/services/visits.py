@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 
 from ..models import Inspection, ReturnVisit
@@ -33,8 +33,7 @@ def return_visit_record(
     comments: str = "",
 ):
     """回访: bureau staff of the village's bureau ask a cadre or a resident about the advisor serving it that day."""
-    profile = profile_of(by)
-    require(profile is not None and profile.is_bureau and profile.bureau_id == village.township.bureau_id)
+    require(scope_of(by).runs_bureau(village.township.bureau_id))
     _not_in_future(visited_on, "visited_on", _("回访日期"))
     agreement = (
         Agreement.objects.covering(visited_on).filter(village=village).select_related("advisor").first()
@@ -83,9 +82,8 @@ def inspection_record(
     """检查: the bureau inspects any township or village of its own (督导检查); a justice office checks its own
     township's villages (月度检查). The kind follows who records it. A village's advisor is the one serving it that
     day unless another is named."""
-    profile = profile_of(by)
     require(may_record_inspection(by, township))
-    kind = Inspection.Kind.BUREAU if profile.is_bureau else Inspection.Kind.OFFICE
+    kind = Inspection.Kind.BUREAU if scope_of(by).is_bureau else Inspection.Kind.OFFICE
     if village is not None and village.township_id != township.pk:
         raise ValidationError({"village": _("所选村(社区)不属于该乡镇(街道)。")})
     if advisor is not None and advisor.bureau_id != township.bureau_id:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.pagination import paginate
 from villages.selectors import townships_visible_to
 
@@ -29,8 +29,7 @@ from ..services import access, computation
 
 
 def _may_open(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau
+    return scope_of(user).is_bureau
 
 
 def _period_list(request, form: PeriodOpenForm | None = None, status: int = 200):
@@ -50,7 +49,7 @@ def _period_list(request, form: PeriodOpenForm | None = None, status: int = 200)
     can_open = _may_open(user)
     context = {
         "page": paginate(request, periods),
-        "form": form or (PeriodOpenForm(bureau=profile_of(user).bureau) if can_open else None),
+        "form": form or (PeriodOpenForm(bureau=scope_of(user).profile.bureau) if can_open else None),
         "can_open": can_open,
     }
     return render(request, "assessment/period_list.html", context, status=status)
@@ -71,7 +70,7 @@ def period_open(request):
     if form.is_valid():
         try:
             period = computation.review_period_open(
-                bureau=profile_of(request.user).bureau,
+                bureau=scope_of(request.user).profile.bureau,
                 kind=form.cleaned_data["kind"],
                 year=form.cleaned_data["year"],
                 by=request.user,
@@ -92,8 +91,7 @@ def period_open(request):
 def period_detail(request, pk: int):
     user = request.user
     period = get_period_for_user(user, pk)
-    profile = profile_of(user)
-    if profile is not None and profile.role == Role.LIAISON:
+    if scope_of(user).is_liaison:
         rows = (
             review_villages_visible_to(user)
             .filter(review__period=period)
