@@ -20,7 +20,7 @@ from villages.models import Bureau
 
 from .policy import is_operator, scope_of
 
-# --- reliability (issue 9): admin change forms carry a version; a save over someone else's change is refused ---
+# --- reliability: admin change forms carry a version; a save over someone else's change is refused ---
 
 VERSION_FIELD = "record_version"
 STALE_MESSAGE = gettext_lazy("记录已被他人修改，请核对后重新提交。")

@@ -13,6 +13,8 @@ admin.site.site_header = _("村(居)法律顾问管理系统")
 admin.site.site_title = _("村(居)法律顾问")
 admin.site.index_title = _("司法局管理后台")
 
+handler500 = "common.views.server_error"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     # Identity (accounts/security.py): Django's password page that also records the change, and the second factor.
@@ -27,6 +29,7 @@ urlpatterns = [
     path("deadlines/", include("deadlines.urls")),
     path("public/", include("publicity.urls")),
     path("reviews/", include("assessment.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),

@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
 
-OUTLINE_EXTENSIONS = ["pdf", "doc", "docx", "wps", "jpg", "jpeg", "png"]
-
 
 class ServiceMode(models.TextChoices):
     ONSITE = "onsite", _("到村现场")
@@ -66,6 +64,10 @@ class WorkLog(models.Model):
     class ObjectKind(models.TextChoices):
         PERSON = "person", _("个人")
         GROUP = "group", _("单位/群体")
+
+    class Source(models.TextChoices):
+        APP = "app", _("系统填报")
+        IMPORTED = "imported", _("历史台账导入")
 
     COUNTED_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.VERIFIED)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -144,6 +146,8 @@ class WorkLog(models.Model):
     )
     return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
     is_correction = models.BooleanField(_("补录更正"), default=False)
+    # A log read from a past annual ledger (imports/ledgers.py): counted, but never verified or notified again.
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.APP)
 
     client_uuid = models.UUIDField(_("客户端编号"), default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -450,7 +454,7 @@ class TownshipLedger(models.Model):
 
 
 class WorkLogMonthly(models.Model):
-    """A rollup of the counted logs (issue 8): per township, advisor and month, one totals row (`service_type`
+    """A rollup of the counted logs: per township, advisor and month, one totals row (`service_type`
     empty: logs, people, hours, on-site visits, lectures) and one row per service type (logs and people). Kept
     current by ledger/rollups.py; the whole-bureau statistics read it instead of the logs."""
 

@@ -1,4 +1,4 @@
-"""The public face (issue 7): no login, server-rendered, no JavaScript; only what the bureau publishes."""
+"""The public face: no login, server-rendered, no JavaScript; only what the bureau publishes."""
 
 from functools import wraps
 

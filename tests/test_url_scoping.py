@@ -26,6 +26,7 @@ from PIL import Image
 
 from assessment.models import Review
 from assessment.services.computation import review_period_compute
+from imports.models import ImportBatch
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import (
@@ -379,6 +380,28 @@ def an_export(bureau: str, requester: str) -> Callable[[SimpleNamespace], dict]:
         return {"pk": export.pk}
 
     return kwargs
+
+
+def an_import(bureau: str, status: str) -> Callable[[SimpleNamespace], dict]:
+    """A roster import of `bureau` by its admin, in `status`."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        admin = w.bureau_admin_user if bureau == "bureau" else w.other_bureau_admin_user
+        batch = ImportBatch(
+            bureau=getattr(w, bureau),
+            kind="roster",
+            filename="名册.xlsx",
+            sha256="0" * 64,
+            created_by=admin,
+            status=status,
+        )
+        batch.file.save("import.xlsx", ContentFile(b"PK\x03\x04 workbook"))
+        return {"pk": batch.pk}
+
+    return kwargs
+
+
+IMPORTERS = frozenset({"bureau_admin_user", "other_bureau_admin_user"})
 
 
 def a_deduction_of_the_advisor(w: SimpleNamespace) -> dict:
@@ -1159,6 +1182,44 @@ URLS: dict[str, list[Case]] = {
             an_export("other_bureau", "other_bureau_admin_user"),
             OTHER_BUREAU,
         ),
+    ],
+    # --- 数据导入 (imports/; tests/imports): bureau admins only, each their own bureau's imports; the superuser,
+    # who has no bureau to import into, sees the imports but may not import.
+    "imports:index": [Case("the imports and the upload form", no_kwargs, IMPORTERS, forbidden={"superuser"})],
+    "imports:template": [Case("the template workbook", no_kwargs, IMPORTERS, forbidden={"superuser"})],
+    "imports:roster": [
+        Case("the bureau's roster in the template", no_kwargs, IMPORTERS, forbidden={"superuser"})
+    ],
+    "imports:detail": [
+        Case("an import of the bureau", an_import("bureau", "ready"), {"bureau_admin_user"}),
+        Case("an import of another bureau", an_import("other_bureau", "ready"), OTHER_BUREAU),
+    ],
+    "imports:confirm": [
+        Case(
+            "confirming a previewed import",
+            an_import("bureau", "ready"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
+    ],
+    "imports:cancel": [
+        Case(
+            "cancelling a previewed import",
+            an_import("bureau", "ready"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
+    ],
+    "imports:login_slips": [
+        Case(
+            "the login slips of a finished import",
+            an_import("bureau", "done"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
     ],
     # --- reviews (assessment/): periods, each advisor's review and its village rows, the four opinions ---
     "assessment:period_list": [Case("the list, showing the periods in scope", no_kwargs, EVERYONE)],
