@@ -255,8 +255,8 @@ class Agreement(models.Model):
         self._check_advisor_limit()
 
     def _check_renewable(self) -> None:
-        # Seeds 003/004: an advisor rated 不合格 at the year-end review is not engaged for the next year.
-        from assessment.services import renewal_refusal
+        # The policies other apps register (assessment: 不合格 at the year-end review, seeds 003/004).
+        from .renewal import renewal_refusal
 
         refusal = renewal_refusal(self.advisor, self.start_date.year)
         if refusal:

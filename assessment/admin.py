@@ -35,7 +35,7 @@ from .selectors import (
     review_villages_visible_to,
     reviews_visible_to,
 )
-from .services import review_change_final
+from .services.opinions import review_change_final
 
 
 def scoring_rules_visible_to(user) -> QuerySet[ScoringRule]:

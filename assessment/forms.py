@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.models import Township
 
 from .models import Rating, Review, ReviewPeriod, ReviewVillage, Tier
-from .services import review_due_to_open
+from .services.computation import review_due_to_open
 
 ALL = _("全部")
 
@@ -38,10 +38,10 @@ class PeriodOpenForm(forms.Form):
         error_messages={"invalid": _("请填写四位数的年度，例如 2026。")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bureau=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The period due now: in July the first half of this year, in January the year before.
-        kind, year = review_due_to_open(timezone.localdate())
+        # The period due now: in July the first half of this year, in January the year before (or the bureau's day).
+        kind, year = review_due_to_open(timezone.localdate(), bureau)
         self.fields["kind"].initial = kind
         self.fields["year"].initial = year
 

@@ -125,6 +125,9 @@ class ReviewPeriod(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # A half-year period pays the first half only when the bureau says so; taken from the bureau's setting at each
+    # computation while the period is open, so a closed period keeps what it paid.
+    pays = models.BooleanField(_("等次决定补贴发放"), default=True)
 
     class Meta:
         verbose_name = _("考核期")
@@ -171,7 +174,7 @@ class Review(models.Model):
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
 
-    # What the data say, computed by assessment.services.review_compute and frozen once final.
+    # What the data say, computed by assessment.services.computation and frozen once final.
     computed_at = models.DateTimeField(_("指标计算时间"), null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1, null=True, blank=True)
     breakdown = models.JSONField(_("得分明细"), default=list, blank=True)

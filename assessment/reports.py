@@ -16,7 +16,7 @@ from ledger.reports import Column, Report, Table, _grouped_counts, _type_count
 from villages.models import Township
 
 from .models import Review, ReviewPeriod, ReviewVillage, Tier
-from .services import PayoutLine, payout_lines, payout_window
+from .services.payout import PayoutLine, payout_lines, payout_window
 
 NOT_FINAL = "未定等"
 ZERO = Decimal("0.00")
@@ -92,7 +92,7 @@ def payout_sheet(period: ReviewPeriod) -> PayoutSheet:
     days for a part of it), the final tier and its percentage, the deductions with their reasons, the amount payable
     (Decimal yuan, two decimals). A review not final yet shows 未定等 and no amount."""
     lines = payout_lines(period)
-    start, end = lines[0].window if lines else payout_window(period)
+    window = lines[0].window if lines else payout_window(period)
     rows = payout_rows(lines)
     total_subsidy = sum((line.subsidy for line in lines), ZERO)
     total_deducted = sum((line.deducted for line in lines), ZERO)
@@ -108,9 +108,14 @@ def payout_sheet(period: ReviewPeriod) -> PayoutSheet:
     )
     if not_final:
         footnote += f"考核等次为“{NOT_FINAL}”的{not_final}项尚未定等次，暂不计算应发金额，不计入应发合计。"
+    if window is None:
+        paid_for = "半年考核等次仅作参考，不发放补贴，全年补贴按年终考核等次发放"
+        footnote = "本局设置：半年考核仅作参考。"
+    else:
+        paid_for = f"补贴期间：{_day(window[0])}至{_day(window[1])}　法律顾问 {advisors} 人"
     table = Table(
         title=f"{bureau.name}村(居)法律顾问补贴发放表",
-        subtitle=f"{period.label}　补贴期间：{_day(start)}至{_day(end)}　法律顾问 {advisors} 人",
+        subtitle=f"{period.label}　{paid_for}",
         columns=PAYOUT_COLUMNS,
         rows=rows,
         totals=[
@@ -141,6 +146,16 @@ def payout_sheet(period: ReviewPeriod) -> PayoutSheet:
 # --- 年度工作报告: counts, tiers, payouts, and the honour and warning lists (红黑榜) ---
 
 MEDIATION = "mediation"
+
+
+def _fail_consequence(period: ReviewPeriod) -> str:
+    """What 不合格 leads to, as the code does it: only the year-end tier decides renewal, and only where the bureau
+    cancels renewal for it."""
+    if period.kind == ReviewPeriod.Kind.HALF_YEAR:
+        return "半年考核等次不影响续聘，续聘以年终考核等次为准"
+    if period.bureau.fail_blocks_renewal:
+        return f"不合格的，{period.year + 1}年不予续聘"
+    return "不合格的，限期整改"
 
 
 def year_report(period: ReviewPeriod, township: Township | None = None) -> Report:
@@ -342,7 +357,7 @@ def year_report(period: ReviewPeriod, township: Township | None = None) -> Repor
     )
     warning_table = Table(
         title=f"{place}村(居)法律顾问黑榜（{period.label}）",
-        subtitle=f"考核等次为不合格或存在违规违纪行为的法律顾问；不合格的，{period.year + 1}年不予续聘",
+        subtitle=f"考核等次为不合格或存在违规违纪行为的法律顾问；{_fail_consequence(period)}",
         columns=list_columns,
         rows=listed(
             warning,

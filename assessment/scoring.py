@@ -83,9 +83,22 @@ class Score:
     deduction: Decimal
     score: Decimal
     tier: str
+    rescaled: Decimal = Decimal(0)  # what scaling to the points that apply added to the points earned
 
     def breakdown(self) -> list[dict]:
+        """The rows of the score, in an order that adds up to it: the indicators, the rescaling step when some
+        indicator does not apply, then the findings' deduction (kept last: it carries the advisor's findings)."""
         rows = [line.as_dict() for line in self.lines]
+        if self.rescaled:
+            rows.append(
+                {
+                    "key": "rescaled",
+                    "label": str(_("按适用项目折算为百分制")),
+                    "points": None,
+                    "share": None,
+                    "earned": str(self.rescaled),
+                }
+            )
         rows.append(
             {
                 "key": "open_findings",
@@ -120,9 +133,11 @@ def score_review(*, rule: ScoringRule, villages: list[dict], office_rating: str,
     applicable_points = sum(line.points for line in lines if line.share is not None)
     earned = sum((line.earned for line in lines if line.share is not None), Decimal(0))
     raw = Decimal(100) * earned / applicable_points if applicable_points else Decimal(0)
-    deduction = rule.deduction_per_open_finding * open_findings
-    score = max(Decimal(0), raw - deduction).quantize(ONE_PLACE, ROUND_HALF_UP)
-    return Score(lines, open_findings, deduction, score, rule.tier_for(score))
+    raw = raw.quantize(ONE_PLACE, ROUND_HALF_UP)
+    # The deduction shown is the one taken: a score does not go below 0, so the rows still add up to it.
+    deduction = min(raw, Decimal(rule.deduction_per_open_finding * open_findings))
+    score = (raw - deduction).quantize(ONE_PLACE, ROUND_HALF_UP)
+    return Score(lines, open_findings, deduction, score, rule.tier_for(score), rescaled=raw - earned)
 
 
 def _share_of(indicator: dict | None) -> Decimal | None:

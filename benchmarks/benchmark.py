@@ -437,7 +437,7 @@ def _job(scene: Scene) -> Operation:
 
 
 def _review(scene: Scene) -> Operation:
-    from assessment.services import review_period_open  # the lead's; guarded by the caller
+    from assessment.services.computation import review_period_open  # the lead's; guarded by the caller
 
     return Operation(
         "half_year_review",

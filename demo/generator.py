@@ -418,6 +418,7 @@ class _Generator:
             code=spec.bureau_code,
             address=spec.address,
             phone=self._landline(spec.bureau_code),
+            form_province="河南省",
         )
         villages = self._villages(self._townships(bureau))
         active, inactive = self._plan(bureau, villages)

@@ -18,8 +18,8 @@ from django.db import transaction
 
 from accounts.models import Profile, Role
 from advisors.models import Agreement
-from assessment import services
 from assessment.models import Inspection, Rating, ReturnVisit, ReviewPeriod, Satisfaction, Tier
+from assessment.services import computation, opinions, payout
 from villages.models import Bureau, Village
 
 SAMPLE_ELSEWHERE = 40  # reviews given opinions outside the demo township
@@ -62,7 +62,7 @@ def seed_reviews(bureau: Bureau, *, today: date, seed: int = 2026) -> dict:
         return {"skipped": True}
     rng = random.Random(seed)
     kind, year = period_to_open(today)
-    start, end = services.period_bounds(kind, year)
+    start, end = computation.period_bounds(kind, year)
     staff = dict(
         Profile.objects.filter(bureau=bureau, role__in=(Role.BUREAU_STAFF, Role.BUREAU_ADMIN))
         .order_by("role", "pk")
@@ -83,7 +83,7 @@ def seed_reviews(bureau: Bureau, *, today: date, seed: int = 2026) -> dict:
     visits = _return_visits(rng, villages, agreements, start, min(today, end + timedelta(days=120)), clerk)
     inspections = _inspections(rng, bureau, villages, agreements, start, end, today, clerk)
 
-    period = services.review_period_open(bureau=bureau, kind=kind, year=year, by=clerk, today=today)
+    period = computation.review_period_open(bureau=bureau, kind=kind, year=year, by=clerk, today=today)
     opinions = _opinions(rng, period, clerk)
     return {"period": period.label, "visits": visits, "inspections": inspections, **opinions}
 
@@ -231,7 +231,7 @@ def _opinions(rng: random.Random, period: ReviewPeriod, clerk) -> dict:
         township_id = rows[0].village.township_id
         office = users.get(offices.get(township_id))
         if advisor_user is not None and (login in demo_logins or rng.random() < 0.7):
-            services.review_self_assess(
+            opinions.review_self_assess(
                 review=review,
                 by=advisor_user,
                 text=rng.choice(SELF_ASSESSMENTS),
@@ -243,7 +243,7 @@ def _opinions(rng: random.Random, period: ReviewPeriod, clerk) -> dict:
             if liaison is None or liaison.username == "liaison" or rng.random() < 0.25:
                 continue  # the demo liaison's village waits for their rating
             rating = rng.choices(Rating.values, weights=(60, 32, 8))[0]
-            services.review_village_rate(
+            opinions.review_village_rate(
                 row=row,
                 by=liaison,
                 rating=rating,
@@ -252,20 +252,20 @@ def _opinions(rng: random.Random, period: ReviewPeriod, clerk) -> dict:
             counts["village_rated"] += 1
         if office is not None and (login == "advisor2" or (login != "advisor" and rng.random() < 0.6)):
             rating = rng.choices(Rating.values, weights=(55, 38, 7))[0]
-            services.review_office_rate(
+            opinions.review_office_rate(
                 review=review, by=office, rating=rating, comment=OFFICE_COMMENTS[rating]
             )
             counts["office_rated"] += 1
         if advisor_user is None:
             continue
         if login == "advisor" and not objection_given:
-            services.review_object(
+            opinions.review_object(
                 review=review, by=advisor_user, text="5月台账系按时报送（5月24日），指标显示逾期，请核实。"
             )
             objection_given = True
             counts["objections"] += 1
         elif login == "advisor2" or rng.random() < 0.5:
-            services.review_confirm(review=review, by=advisor_user)
+            opinions.review_confirm(review=review, by=advisor_user)
             counts["confirmed"] += 1
 
     # The bureau decides part of the reviews outside the demo township, so the payout sheet shows amounts and
@@ -281,7 +281,7 @@ def _opinions(rng: random.Random, period: ReviewPeriod, clerk) -> dict:
             continue
         if index == 0:
             agreement = review.villages.all()[0].agreement
-            services.review_add_deduction(
+            payout.review_add_deduction(
                 review=review,
                 by=clerk,
                 agreement=agreement,
@@ -294,7 +294,7 @@ def _opinions(rng: random.Random, period: ReviewPeriod, clerk) -> dict:
             tier = Tier.EXCELLENT if review.proposed_tier != Tier.EXCELLENT else Tier.GOOD
             reason = "综合群众回访和督导检查情况（成功调解一起长期信访积案），经局务会研究调整等次。"
             overridden = True
-        services.review_finalize(review=review, by=clerk, tier=tier, reason=reason)
+        opinions.review_finalize(review=review, by=clerk, tier=tier, reason=reason)
         counts["finalized"] += 1
     counts["overridden"] = int(overridden)
     return {"reviews": len(reviews), **counts}

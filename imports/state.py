@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import PasswordState, Profile, Role
 from advisors.models import Advisor, Agreement, Firm
+from advisors.renewal import renewal_refusal
 from villages.models import Bureau, Township, Village
 
 
@@ -173,8 +174,6 @@ class RosterState:
             return None  # a new advisor has no review yet
         key = (advisor.pk, year)
         if key not in self.refusals:
-            from assessment.services import renewal_refusal
-
             self.refusals[key] = renewal_refusal(advisor, year)
         return self.refusals[key]
 

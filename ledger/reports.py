@@ -25,9 +25,8 @@ from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, ServiceType, WorkLog, WorkLogMonthly
 
-LEDGER_FOOTNOTE = (
-    "本工作台账由村(居)法律顾问填写，每月25日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
-)
+WORKLOG_FORM = "村(居)法律顾问工作日志"
+LEDGER_FORM = "村(居)法律顾问工作台账"
 
 
 # --- the shape every table form shares ---
@@ -126,6 +125,7 @@ def _service_types() -> list[ServiceType]:
 class LogSheet:
     """One page of the work-log form."""
 
+    title: str  # the form's title with the bureau's province
     advisor_name: str
     firm_name: str
     village_name: str
@@ -162,7 +162,7 @@ def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSh
     The resident's phone is masked unless `phone_in_full(log)` says otherwise (common/phones.py: exports_in_full).
     """
     logs = (
-        logs.select_related("advisor", "village__township", "confirmed_by__profile", "lecture")
+        logs.select_related("advisor", "village__township__bureau", "confirmed_by__profile", "lecture")
         .prefetch_related(Prefetch("service_types", queryset=ServiceType.objects.order_by("position")))
         .order_by("service_date", "start_time", "pk")
     )
@@ -180,6 +180,7 @@ def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSh
         lecture = getattr(log, "lecture", None)
         sheets.append(
             LogSheet(
+                title=log.village.township.bureau.form_title(WORKLOG_FORM),
                 advisor_name=log.advisor.name,
                 firm_name=log.firm_name,
                 village_name=log.village.name,
@@ -214,24 +215,29 @@ def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSh
 # --- 2. 村(居)法律顾问工作台账 (年度) (附件3) ---
 
 LEDGER_COLUMNS = [
+    Column("序号", 5, kind="int"),
     Column("时间", 11, kind="date"),
     Column("服务对象所属村(居)及姓名", 18),
+    Column("法律咨询（问题及解答）", 26, group="服务内容及结果"),
     Column("纠纷调解（问题、解决措施及结果）", 34, group="服务内容及结果"),
     Column("法治宣传（形式、内容）", 24, group="服务内容及结果"),
     Column("培训（内容、形式）", 20, group="服务内容及结果"),
     Column("其他", 30, group="服务内容及结果"),
     Column("备注", 12),
 ]
+CONSULTATION_CODES = {ServiceType.CONSULTATION}
 MEDIATION_CODES = {"mediation", "petition"}
 PUBLICITY_CODES = {"publicity"}
 TRAINING_CODES = {"mediator_training"}
 
 
-def _ledger_row(log: WorkLog, types: list[tuple[str, str]]) -> list[Any]:
-    """One row of the annual ledger; `types` the log's (code, name) pairs."""
+def _ledger_row(number: int, log: WorkLog, types: list[tuple[str, str]]) -> list[Any]:
+    """Row `number` of the annual ledger; `types` the log's (code, name) pairs."""
     codes = {code for code, _ in types}
     lecture = getattr(log, "lecture", None)
-    mediation = publicity = training = other = ""
+    consultation = mediation = publicity = training = other = ""
+    if codes & CONSULTATION_CODES:
+        consultation = f"问题：{log.content}" + (f"；解答：{log.result}" if log.result else "")
     if codes & MEDIATION_CODES or log.mediation_problem:
         mediation = "；".join(
             text
@@ -248,14 +254,17 @@ def _ledger_row(log: WorkLog, types: list[tuple[str, str]]) -> list[Any]:
         publicity = f"形式：{form}；内容：{topic}"
     if codes & TRAINING_CODES:
         training = f"内容：{log.content}；形式：{log.get_mode_display()}"
-    rest = [name for code, name in types if code not in MEDIATION_CODES | PUBLICITY_CODES | TRAINING_CODES]
-    if rest or not (mediation or publicity or training):
+    named = CONSULTATION_CODES | MEDIATION_CODES | PUBLICITY_CODES | TRAINING_CODES
+    rest = [name for code, name in types if code not in named]
+    if rest or not (consultation or mediation or publicity or training):
         other = f"{'、'.join(rest) or '服务'}：{log.content}"
         if log.result:
             other += f"；结果：{log.result}"
     return [
+        number,
         log.service_date,
         f"{log.village.name} {log.object_name}",
+        consultation,
         mediation,
         publicity,
         training,
@@ -280,16 +289,17 @@ def _types_of(log: WorkLog) -> list[tuple[str, str]]:
 def annual_ledger(*, advisor: Advisor, village: Village, year: int) -> Report:
     """附件3 for one advisor, village and year: one row per counted service, in date order."""
     logs = _ledger_logs(WorkLog.objects.filter(advisor=advisor, village=village, service_date__year=year))
-    rows = [_ledger_row(log, _types_of(log)) for log in logs]
+    rows = [_ledger_row(number, log, _types_of(log)) for number, log in enumerate(logs, start=1)]
+    bureau = village.township.bureau
     table = Table(
-        title="河南省村(居)法律顾问工作台账",
+        title=bureau.form_title(LEDGER_FORM),
         subtitle=(
             f"（{year}年度）　乡镇(街道)：{village.township.name}　村(居)：{village.name}　"
             f"法律顾问：{advisor.name}"
         ),
         columns=LEDGER_COLUMNS,
         rows=rows,
-        footnote=LEDGER_FOOTNOTE,
+        footnote=bureau.ledger_footnote(),
         sheet_name=f"{village.name}{year}"[:31],
     )
     return Report(
@@ -363,16 +373,16 @@ def county_ledgers(*, bureau: Bureau, year: int) -> Report:
 
             # Read once, while the sheet is written and before groupby moves on to the next village.
             def rows(first=first, rest=village_logs) -> Iterator[list[Any]]:  # noqa: B031
-                yield _ledger_row(first, first.type_pairs)
-                for log in rest:
-                    yield _ledger_row(log, log.type_pairs)
+                yield _ledger_row(1, first, first.type_pairs)
+                for number, log in enumerate(rest, start=2):
+                    yield _ledger_row(number, log, log.type_pairs)
 
             yield Table(
-                title="河南省村(居)法律顾问工作台账",
+                title=bureau.form_title(LEDGER_FORM),
                 subtitle=f"（{year}年度）　乡镇(街道)：{township_names[village.township_id]}　村(居)：{village.name}",
                 columns=LEDGER_COLUMNS,
                 rows=rows(),
-                footnote=LEDGER_FOOTNOTE,
+                footnote=bureau.ledger_footnote(),
                 sheet_name=f"{village.name}-{village.code}"[:31],
             )
 
@@ -552,7 +562,7 @@ def township_month_summary(*, township: Township, year: int, month: int) -> Repo
         columns=columns,
         rows=rows,
         totals=total_row,
-        footnote=LEDGER_FOOTNOTE,
+        footnote=township.bureau.ledger_footnote(),
         sheet_name=f"{township.name}{year}年{month}月"[:31],
     )
     return Report(

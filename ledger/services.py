@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.policy import Reach, office_staff_profiles, scope_of
+from accounts.policy import Reach, bureau_staff_profiles, office_staff_profiles, scope_of
 from advisors.models import Advisor, Agreement
 from common import uploads
 from common.locking import lock
@@ -340,7 +340,8 @@ def worklog_add_photos(*, worklog: WorkLog, by, uploads) -> list[WorkLogPhoto]:
 
 @transaction.atomic
 def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | None = None) -> Incident:
-    """涉稳/重大利益事项: the township's justice office hears of it at once, in the app and by e-mail."""
+    """涉稳/重大利益事项: the township's justice office and the bureau hear of it at once (seed 004: 逐级上报), in
+    the app and by e-mail."""
     advisor = advisor_of(by)
     if not summary.strip():
         raise ValidationError({"summary": _("请简要说明事项。")})
@@ -349,9 +350,12 @@ def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | No
     incident = Incident.objects.create(
         village=village, advisor=advisor, worklog=worklog, summary=summary.strip()
     )
-    office_staff = office_staff_profiles([village.township_id]).select_related("user")
+    staff = [
+        *office_staff_profiles([village.township_id]).select_related("user"),
+        *bureau_staff_profiles([village.township.bureau_id]).select_related("user"),
+    ]
     notify(
-        recipients=[p.user for p in office_staff],
+        recipients=[p.user for p in staff],
         title=_("【涉稳/重大利益事项】%(village)s（%(advisor)s 报告）")
         % {"village": village, "advisor": advisor},
         body=incident.summary,

@@ -1,4 +1,4 @@
-"""The village notice-board poster (公示牌): A4 PDFs with a QR code to the village's public page."""
+"""The village notice-board poster (公示栏): A4 PDFs with a QR code to the village's public page."""
 
 import base64
 import mimetypes

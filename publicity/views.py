@@ -134,7 +134,7 @@ def advisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page
 @cached_page(_care)
 def village_poster(request: HttpRequest, pk: int) -> HttpResponse:
-    """The village's notice-board poster (公示牌), an A4 PDF to print."""
+    """The village's notice-board poster (公示栏), an A4 PDF to print."""
     village = get_object_or_404(selectors.with_public_advisor(Village.objects.all()), pk=pk)
     pdf = render_poster(village, selectors.public_advisor_of(village), hotline=LEGAL_AID_HOTLINE)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -149,13 +149,13 @@ def township_posters(request: HttpRequest, pk: int) -> HttpResponse:
     township = get_township_for_user(request.user, pk)
     scope = scope_of(request.user)
     if not (scope.is_operator or scope.is_staff):
-        raise PermissionDenied(_("只有司法所和司法局可以批量打印公示牌。"))
+        raise PermissionDenied(_("只有司法所和司法局可以批量打印公示栏。"))
     villages = selectors.with_public_advisor(township.villages.all()).order_by("code")
     posters = [
         (village, advisor) for village in villages if (advisor := selectors.public_advisor_of(village))
     ]
     if not posters:
-        messages.info(request, _("本乡镇(街道)目前没有在岗法律顾问的村(社区)，无公示牌可打印。"))
+        messages.info(request, _("本乡镇(街道)目前没有在岗法律顾问的村(社区)，无公示栏可打印。"))
         return redirect("villages:township_detail", pk=township.pk)
     pdf = render_posters(posters, hotline=LEGAL_AID_HOTLINE)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -44,6 +44,7 @@ class BureauFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"4101{n:08d}")
     address = factory.Sequence(lambda n: f"人民路{n + 1}号")
     phone = "0371-12345678"
+    form_province = "河南省"  # the codes are Zhengzhou's
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):
@@ -276,7 +277,7 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
 def open_review_period(bureau: Bureau, *, kind: str = "half", year: int | None = None, by=None):
     """Open a review period through `assessment.services` (its reviews computed), as on the day after it ended."""
-    from assessment.services import period_bounds, review_period_open
+    from assessment.services.computation import period_bounds, review_period_open
 
     year = year or this_year()
     _start, end = period_bounds(kind, year)

@@ -146,7 +146,7 @@ def _inspection(village, by):
 
 
 def _scoring_rule(bureau):
-    from assessment.services import scoring_rule_for
+    from assessment.services.computation import scoring_rule_for
 
     return scoring_rule_for(bureau)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from PIL import Image
 
 from assessment.models import Review
-from assessment.services import review_period_compute
+from assessment.services.computation import review_period_compute
 from imports.models import ImportBatch
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
@@ -299,6 +299,8 @@ def new_review(w: SimpleNamespace, advisor: str, state: str = "open") -> Review:
     """`advisor`'s review in the half-year period of their bureau, made afresh (indicators computed) in `state`:
     "open", "objected" (an objection waiting for the office's answer) or "final" (locked at the proposed tier)."""
     who = getattr(w, advisor)
+    # A bureau whose half-year tier pays, so the payout sheet has lines to deduct from.
+    type(who.bureau).objects.filter(pk=who.bureau_id).update(half_year_review_pays=True)
     period = open_review_period(who.bureau)
     Review.objects.filter(period=period, advisor=who).delete()
     review_period_compute(period=period)

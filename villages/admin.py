@@ -75,6 +75,18 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("考核、续聘与涉稳事项"),
+            {
+                "fields": (
+                    "half_year_review_pays",
+                    ("year_end_review_opens_month", "year_end_review_opens_day"),
+                    "fail_blocks_renewal",
+                    "incident_escalation_hours",
+                )
+            },
+        ),
+        (_("报表"), {"fields": ("form_province", "form_footnote")}),
     )
 
     # A bureau admin edits their own bureau's settings; creating and removing bureaus is the superuser's.

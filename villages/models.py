@@ -99,6 +99,48 @@ class Bureau(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("群众满意度 = 回访满意度 ×(100−权重)% + 群众在线评价 × 权重%；只有一项时按该项计。"),
     )
+    # Reviews, pay and the forms: where the seeds differ, the bureau says which it follows.
+    fail_blocks_renewal = models.BooleanField(
+        _("年终考核不合格取消续签资格"),
+        default=True,
+        help_text=_(
+            "勾选：年终考核不合格的法律顾问次年不予续聘（004号文）；不勾选：提出整改要求，仍可续聘（003号文）。"
+        ),
+    )
+    form_footnote = models.TextField(
+        _("台账表注"),
+        blank=True,
+        help_text=_("印在工作台账下方的说明；留空时按台账报送截止日生成。"),
+    )
+    form_province = models.CharField(
+        _("表格所属省份"),
+        max_length=20,
+        blank=True,
+        help_text=_("印在工作日志和台账标题前，例如“河南省”。"),
+    )
+    half_year_review_pays = models.BooleanField(
+        _("半年考核等次决定上半年补贴"),
+        default=False,
+        help_text=_("不勾选：半年考核仅作参考，全年补贴按年终考核等次发放（004号文）。"),
+    )
+    incident_escalation_hours = models.PositiveSmallIntegerField(
+        _("涉稳事项司法所知悉时限(小时)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("司法所在该时限内未知悉的涉稳事项，提醒司法局（004号文：逐级上报）。"),
+    )
+    year_end_review_opens_month = models.PositiveSmallIntegerField(
+        _("年终考核开启月"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "留空：次年1月初开启。填写（如12月1日）：当年该日起可开启，考核当年截至前一日的工作（003号文）。"
+        ),
+    )
+    year_end_review_opens_day = models.PositiveSmallIntegerField(
+        _("年终考核开启日"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
 
     class Meta:
         verbose_name = _("司法局")
@@ -113,6 +155,25 @@ class Bureau(models.Model):
         modes = self.onsite_modes
         if not isinstance(modes, list) or not modes or not set(modes) <= set(ServiceMode.values):
             raise ValidationError({"onsite_modes": _("请至少选择一种计入到村服务的服务方式。")})
+        if (self.year_end_review_opens_month is None) != (self.year_end_review_opens_day is None):
+            raise ValidationError(
+                {"year_end_review_opens_day": _("年终考核开启月和日须同时填写或同时留空。")}
+            )
+
+    def year_end_review_opens_on(self, year: int) -> date | None:
+        """The day the bureau opens `year`'s year-end review within that year, or None (after 31 December)."""
+        if self.year_end_review_opens_month is None or self.year_end_review_opens_day is None:
+            return None
+        return date(year, self.year_end_review_opens_month, self.year_end_review_opens_day)
+
+    def form_title(self, form: str) -> str:
+        """A provincial form's title with the bureau's province: 河南省村(居)法律顾问工作台账."""
+        return f"{self.form_province}{form}"
+
+    def ledger_footnote(self) -> str:
+        return self.form_footnote or _(
+            "本工作台账由村(居)法律顾问填写，每月%(day)s日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
+        ) % {"day": self.ledger_due_day}
 
     def agreement_filing_deadline(self, year: int) -> date:
         last_day = calendar.monthrange(year, self.agreement_filing_month)[1]

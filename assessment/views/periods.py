@@ -17,7 +17,6 @@ from accounts.policy import scope_of
 from common.pagination import paginate
 from villages.selectors import townships_visible_to
 
-from .. import services
 from ..forms import PeriodOpenForm, ReviewFilter
 from ..models import Review, ReviewVillage
 from ..selectors import (
@@ -26,6 +25,7 @@ from ..selectors import (
     review_villages_visible_to,
     reviews_visible_to,
 )
+from ..services import access, computation
 
 
 def _may_open(user) -> bool:
@@ -49,7 +49,7 @@ def _period_list(request, form: PeriodOpenForm | None = None, status: int = 200)
     can_open = _may_open(user)
     context = {
         "page": paginate(request, periods),
-        "form": form or (PeriodOpenForm() if can_open else None),
+        "form": form or (PeriodOpenForm(bureau=scope_of(user).profile.bureau) if can_open else None),
         "can_open": can_open,
     }
     return render(request, "assessment/period_list.html", context, status=status)
@@ -69,7 +69,7 @@ def period_open(request):
     form = PeriodOpenForm(request.POST)
     if form.is_valid():
         try:
-            period = services.review_period_open(
+            period = computation.review_period_open(
                 bureau=scope_of(request.user).profile.bureau,
                 kind=form.cleaned_data["kind"],
                 year=form.cleaned_data["year"],
@@ -140,7 +140,7 @@ def period_detail(request, pk: int):
         "filter": review_filter,
         "page": paginate(request, review_filter.qs),
         "totals": totals,
-        "can_run": services.may_run_period(period, user),
+        "can_run": access.may_run_period(period, user),
     }
     return render(request, "assessment/period_detail.html", context)
 
@@ -150,12 +150,12 @@ def period_detail(request, pk: int):
 def period_compute(request, pk: int):
     """重新计算指标: every review not yet final gets its indicators and proposed tier from today's data."""
     period = get_period_for_user(request.user, pk)
-    if not services.may_run_period(period, request.user):
+    if not access.may_run_period(period, request.user):
         raise PermissionDenied(_("只有司法局工作人员可以重新计算考核指标。"))
     if not period.is_open:
         messages.error(request, _("考核期已结束，不能重新计算。"))
         return redirect(period)
-    n = services.review_period_compute(period=period, by=request.user)
+    n = computation.review_period_compute(period=period, by=request.user)
     messages.success(
         request, _("已重新计算 %(n)s 名法律顾问的考核指标和建议等次；已定等次的不变。") % {"n": n}
     )
@@ -166,10 +166,10 @@ def period_compute(request, pk: int):
 @require_POST
 def period_close(request, pk: int):
     period = get_period_for_user(request.user, pk)
-    if not services.may_run_period(period, request.user):
+    if not access.may_run_period(period, request.user):
         raise PermissionDenied(_("只有司法局工作人员可以结束考核。"))
     try:
-        services.review_period_close(period=period, by=request.user)
+        computation.review_period_close(period=period, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, _("不能结束考核：%(why)s") % {"why": message})

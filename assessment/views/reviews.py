@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
 from ..forms import (
     AnswerForm,
     ChangeFinalForm,
@@ -32,6 +31,7 @@ from ..forms import (
 from ..models import Rating, Review, ReviewEvent, ReviewVillage, Satisfaction, Tier
 from ..scoring import INDICATORS
 from ..selectors import get_review_for_user, review_villages_visible_to, reviews_visible_to
+from ..services import access, computation, opinions
 
 # --- what the page shows ---
 
@@ -173,7 +173,7 @@ def breakdown_rows(review: Review) -> list[dict]:
             {
                 **line,
                 "share_percent": _percent(line.get("share")),
-                "applies": line.get("share") is not None or line["key"] == "open_findings",
+                "applies": line.get("share") is not None or line["key"] in ("open_findings", "rescaled"),
             }
         )
     return rows
@@ -219,23 +219,23 @@ def _available_forms(review: Review, user) -> dict:
     """The forms of whoever may act on the review now (the services decide again when they are sent)."""
     forms = {}
     if review.is_final:
-        if services.may_change_final(review, user):
+        if access.may_change_final(review, user):
             forms["change"] = ChangeFinalForm(review=review)
         return forms
-    if services.is_reviewed_advisor(review, user):
+    if access.is_reviewed_advisor(review, user):
         forms["self_assess"] = SelfAssessForm(
             initial={"self_assessment": review.self_assessment, "self_rating": review.self_rating}
         )
         if not review.has_open_objection:
             forms["confirm"] = ConfirmForm()
             forms["object"] = ObjectForm()
-    if services.may_rate_as_office(review, user):
+    if access.may_rate_as_office(review, user):
         forms["office_rate"] = OfficeRatingForm(
             initial={"office_rating": review.office_rating, "office_comment": review.office_comment}
         )
         if review.has_open_objection:
             forms["answer"] = AnswerForm()
-    if services.may_decide(review, user):
+    if access.may_decide(review, user):
         forms["finalize"] = FinalizeForm(review=review)
     return forms
 
@@ -250,7 +250,7 @@ def _review_page(request, review: Review, bound: tuple[str, object] | None = Non
         forms[bound[0]] = bound[1]
     summaries = [village_summary(review, row) for row in villages]
     for summary in summaries:
-        summary["can_rate"] = not review.is_final and services.may_rate_village(summary["row"], user)
+        summary["can_rate"] = not review.is_final and access.may_rate_village(summary["row"], user)
     advisor_findings = review.breakdown[-1].get("advisor_findings", 0) if review.breakdown else 0
     context = {
         "review": review,
@@ -258,13 +258,13 @@ def _review_page(request, review: Review, bound: tuple[str, object] | None = Non
         "summaries": summaries,
         "breakdown": breakdown_rows(review),
         "advisor_findings": advisor_findings,
-        "rule": services.scoring_rule_for(review.period.bureau),
+        "rule": computation.scoring_rule_for(review.period.bureau),
         "events": [
             {"event": event, "detail": event_detail(event)}
             for event in review.events.select_related("by__profile")
         ],
         "forms": forms,
-        "is_advisor": services.is_reviewed_advisor(review, user),
+        "is_advisor": access.is_reviewed_advisor(review, user),
         "error_section": SECTIONS[bound[0]] if bound is not None and bound[1].errors else None,
     }
     return render(request, "assessment/review_detail.html", context)
@@ -308,7 +308,7 @@ def review_self_assess(request, pk: int):
         pk,
         name="self_assess",
         form_class=SelfAssessForm,
-        perform=lambda review, data: services.review_self_assess(
+        perform=lambda review, data: opinions.review_self_assess(
             review=review, by=request.user, text=data["self_assessment"], rating=data["self_rating"]
         ),
         done=_("自我评价已保存。"),
@@ -323,7 +323,7 @@ def review_confirm(request, pk: int):
         pk,
         name="confirm",
         form_class=ConfirmForm,
-        perform=lambda review, data: services.review_confirm(review=review, by=request.user),
+        perform=lambda review, data: opinions.review_confirm(review=review, by=request.user),
         done=_("您已确认考核指标。"),
     )
 
@@ -336,7 +336,7 @@ def review_object(request, pk: int):
         pk,
         name="object",
         form_class=ObjectForm,
-        perform=lambda review, data: services.review_object(
+        perform=lambda review, data: opinions.review_object(
             review=review, by=request.user, text=data["objection"]
         ),
         done=_("异议已提交，等待司法所答复。"),
@@ -351,7 +351,7 @@ def review_office_rate(request, pk: int):
         pk,
         name="office_rate",
         form_class=OfficeRatingForm,
-        perform=lambda review, data: services.review_office_rate(
+        perform=lambda review, data: opinions.review_office_rate(
             review=review, by=request.user, rating=data["office_rating"], comment=data["office_comment"]
         ),
         done=_("司法所评价已保存，建议等次已重新计算。"),
@@ -366,7 +366,7 @@ def review_answer(request, pk: int):
         pk,
         name="answer",
         form_class=AnswerForm,
-        perform=lambda review, data: services.review_answer_objection(
+        perform=lambda review, data: opinions.review_answer_objection(
             review=review, by=request.user, text=data["objection_answer"]
         ),
         done=_("已答复顾问的异议。"),
@@ -381,7 +381,7 @@ def review_finalize(request, pk: int):
         pk,
         name="finalize",
         form_class=FinalizeForm,
-        perform=lambda review, data: services.review_finalize(
+        perform=lambda review, data: opinions.review_finalize(
             review=review,
             by=request.user,
             tier=data["final_tier"],
@@ -401,7 +401,7 @@ def review_change_final(request, pk: int):
         pk,
         name="change",
         form_class=ChangeFinalForm,
-        perform=lambda review, data: services.review_change_final(
+        perform=lambda review, data: opinions.review_change_final(
             review=review,
             by=request.user,
             tier=data["final_tier"],
@@ -427,7 +427,7 @@ def _get_row(user, pk: int) -> ReviewVillage:
 
 def _village_page(request, row: ReviewVillage, form=None):
     review = row.review
-    can_rate = not review.is_final and services.may_rate_village(row, request.user)
+    can_rate = not review.is_final and access.may_rate_village(row, request.user)
     if form is None and can_rate:
         form = VillageRatingForm(
             initial={"village_rating": row.village_rating, "village_comment": row.village_comment}
@@ -457,7 +457,7 @@ def review_village_rate(request, pk: int):
     form = VillageRatingForm(request.POST)
     if form.is_valid():
         try:
-            services.review_village_rate(
+            opinions.review_village_rate(
                 row=row,
                 by=request.user,
                 rating=form.cleaned_data["village_rating"],

@@ -23,13 +23,14 @@ from accounts.policy import scope_of
 from ledger.renderers import report_download, report_format
 from villages.selectors import townships_visible_to
 
-from .. import reports, services
+from .. import reports
 from ..models import ReviewPeriod
 from ..selectors import get_period_for_user
+from ..services import access, payout
 
 
 def _is_bureau_of(user, period: ReviewPeriod) -> bool:
-    return scope_of(user).is_operator or services.may_run_period(period, user)
+    return scope_of(user).is_operator or access.may_run_period(period, user)
 
 
 # --- 补贴发放表 ---
@@ -92,7 +93,7 @@ def payout_deduction_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         line = form.lines[form.cleaned_data["line"]]
         try:
-            services.review_add_deduction(
+            payout.review_add_deduction(
                 review=line.review,
                 by=request.user,
                 agreement=line.agreement,

@@ -25,9 +25,9 @@ from villages.forms import VillageChoiceField
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
 
-from .. import services
 from ..models import Inspection, ReturnVisit, Satisfaction
 from ..selectors import inspections_visible_to, return_visits_visible_to
+from ..services import access, visits
 
 ALL = gettext_lazy("全部")
 
@@ -240,7 +240,7 @@ def return_visit_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("回访由司法局工作人员登记。"))
     if request.method == "POST":
         form = ReturnVisitForm(request.POST, user=request.user)
-        visit = _record(request, form, lambda data: services.return_visit_record(by=request.user, **data))
+        visit = _record(request, form, lambda data: visits.return_visit_record(by=request.user, **data))
         if visit is not None:
             messages.success(request, _("已登记回访。"))
             return redirect("assessment:return_visit_detail", pk=visit.pk)
@@ -290,7 +290,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("检查由司法局或司法所工作人员登记。"))
     if request.method == "POST":
         form = InspectionForm(request.POST, user=request.user)
-        inspection = _record(request, form, lambda data: services.inspection_record(by=request.user, **data))
+        inspection = _record(request, form, lambda data: visits.inspection_record(by=request.user, **data))
         if inspection is not None:
             messages.success(request, _("已登记检查。"))
             return redirect("assessment:inspection_detail", pk=inspection.pk)
@@ -315,7 +315,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_resolve = (
         inspection.has_findings
         and inspection.resolved_on is None
-        and services.may_resolve_inspection(request.user, inspection)
+        and access.may_resolve_inspection(request.user, inspection)
     )
     form = ResolveForm(initial={"resolved_on": today}) if may_resolve else None
     context = {"inspection": inspection, "form": form, "today": today}
@@ -326,13 +326,13 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    if not services.may_resolve_inspection(request.user, inspection):
+    if not access.may_resolve_inspection(request.user, inspection):
         raise PermissionDenied(_("您无权登记该次检查的整改情况。"))
     form = ResolveForm(request.POST)
     done = _record(
         request,
         form,
-        lambda data: services.inspection_resolve(inspection=inspection, by=request.user, **data),
+        lambda data: visits.inspection_resolve(inspection=inspection, by=request.user, **data),
     )
     if done is not None:
         messages.success(request, _("已登记整改情况。"))

@@ -50,7 +50,13 @@ def is_every_day(bureau: Bureau, on: date) -> bool:
 
 
 def is_review_opening_day(bureau: Bureau, on: date) -> bool:
-    return (on.month, on.day) in ((1, 1), (7, 1))
+    """1 July (the first half) and 1 January (the year before), or the day the bureau opens its year-end review
+    within the year (then not again on 1 January)."""
+    if on == bureau.year_end_review_opens_on(on.year):
+        return True
+    if (on.month, on.day) == (1, 1):
+        return bureau.year_end_review_opens_on(on.year - 1) is None
+    return (on.month, on.day) == (7, 1)
 
 
 def bureaus_due(

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from accounts.services import role_groups_sync
-from assessment import services
 from assessment.models import Review, ReviewEvent, ScoringRule
+from assessment.services import computation, opinions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def admin_client(client, whole_map):
 
 @pytest.fixture
 def review(whole_map):
-    period = services.review_period_open(
+    period = computation.review_period_open(
         bureau=whole_map.bureau, kind="half", year=2026, today=date(2026, 7, 1)
     )
     return Review.objects.get(period=period, advisor=whole_map.advisor)
@@ -50,7 +50,7 @@ def test_an_open_review_is_read_only_in_the_admin(admin_client, review):
 def test_the_bureau_admin_changes_a_final_review_with_a_reason_that_is_recorded(
     admin_client, whole_map, review
 ):
-    services.review_finalize(review=review, by=whole_map.bureau_staff_user, tier="pass", reason="按指标")
+    opinions.review_finalize(review=review, by=whole_map.bureau_staff_user, tier="pass", reason="按指标")
     url = f"/admin/assessment/review/{review.pk}/change/"
 
     assert 'name="change_reason"' in admin_client.get(url).content.decode()
@@ -71,7 +71,7 @@ def test_the_bureau_admin_changes_a_final_review_with_a_reason_that_is_recorded(
 
 
 def test_the_bureau_admin_sets_the_scoring_rule_of_their_bureau(admin_client, whole_map):
-    rule = services.scoring_rule_for(whole_map.bureau)
+    rule = computation.scoring_rule_for(whole_map.bureau)
     url = f"/admin/assessment/scoringrule/{rule.pk}/change/"
     form = {
         field.name: getattr(rule, field.name)
@@ -93,6 +93,6 @@ def test_the_bureau_admin_sets_the_scoring_rule_of_their_bureau(admin_client, wh
 
 def test_the_scoring_rule_of_another_bureau_is_not_found(admin_client, whole_map):
     # SECURITY
-    theirs = services.scoring_rule_for(whole_map.other_bureau)
+    theirs = computation.scoring_rule_for(whole_map.other_bureau)
 
     assert admin_client.get(f"/admin/assessment/scoringrule/{theirs.pk}/change/").status_code in (302, 404)

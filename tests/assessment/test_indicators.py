@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessment import services
 from assessment.models import Inspection, Rating, ReturnVisit, Review, ReviewPeriod, Satisfaction, Tier
+from assessment.services import computation, opinions
 from ledger.models import Incident, Lecture, LedgerSubmission, WorkLog
 from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory, WorkLogFactory
 
@@ -93,7 +93,9 @@ def first_half(advisor, agreement, second_agreement, village, liaison_user, bure
         **inspection, inspected_on=date(2026, 3, 1), findings="未公示驻点时间", resolved_on=date(2026, 5, 1)
     )
     Inspection.objects.create(**inspection, inspected_on=date(2026, 5, 1))  # nothing found
-    return services.review_period_open(bureau=village.township.bureau, kind="half", year=2026, today=JULY_1)
+    return computation.review_period_open(
+        bureau=village.township.bureau, kind="half", year=2026, today=JULY_1
+    )
 
 
 def _indicators(period, village):
@@ -157,6 +159,7 @@ def test_the_score_follows_the_documented_rule(first_half):
         "return_visits": "8.0",  # only `village` had visits
         "village_rating": None,  # not rated yet: left out
         "office_rating": None,
+        "rescaled": "7.8",  # 31.2 of 80 applicable points is 39.0 of 100
         "open_findings": "-2",
     }
     # 100 × 31.2 earned ÷ 80 applicable points = 39.0, less 2 for the open finding.
@@ -166,28 +169,28 @@ def test_the_score_follows_the_documented_rule(first_half):
 
 def test_ratings_join_the_score_as_they_are_given(first_half, village, liaison_user, office_user):
     review = Review.objects.get(period=first_half)
-    services.review_village_rate(
+    opinions.review_village_rate(
         row=review.villages.get(village=village), by=liaison_user, rating=Rating.GOOD
     )
     review.refresh_from_db()
     assert review.score == Decimal("43.8")  # 100 × 41.2 ÷ 90 − 2
-    services.review_office_rate(review=review, by=office_user, rating=Rating.PASS, comment="基本完成任务")
+    opinions.review_office_rate(review=review, by=office_user, rating=Rating.PASS, comment="基本完成任务")
     review.refresh_from_db()
     assert review.score == Decimal("45.2")  # 100 × 47.2 ÷ 100 − 2 (合格 earns 60% of 10)
 
 
 def test_the_bureau_can_change_points_and_thresholds(first_half, bureau, bureau_admin_user):
-    rule = services.scoring_rule_for(bureau)
+    rule = computation.scoring_rule_for(bureau)
     rule.threshold_excellent, rule.threshold_good, rule.threshold_pass = Decimal(50), Decimal(40), Decimal(30)
     rule.deduction_per_open_finding = Decimal(0)
     rule.save()
-    services.review_period_compute(period=first_half)
+    computation.review_period_compute(period=first_half)
     review = Review.objects.get(period=first_half)
     assert review.score == Decimal("39.0") and review.proposed_tier == Tier.PASS
 
 
 def test_a_rule_with_thresholds_out_of_order_is_refused(bureau):
-    rule = services.scoring_rule_for(bureau)
+    rule = computation.scoring_rule_for(bureau)
     rule.threshold_good = Decimal(95)
     with pytest.raises(ValidationError, match="优秀 > 良好 > 合格"):
         rule.full_clean()
@@ -198,18 +201,18 @@ def test_a_month_counts_when_the_agreement_covers_its_15th(bureau, township):
     late_start = AgreementFactory(
         advisor=advisor, village=VillageFactory(township=township), start_date=date(2026, 3, 20)
     )
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     months = Review.objects.get(period=period, advisor=advisor).villages.get(village=late_start.village)
     assert months.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
 
 
 def test_opening_is_refused_before_the_period_ends(today, bureau):
     with pytest.raises(ValidationError, match="考核期尚未结束"):
-        services.review_period_open(bureau=bureau, kind="half", year=2026)  # today is 15 June
+        computation.review_period_open(bureau=bureau, kind="half", year=2026)  # today is 15 June
 
 
 def test_opening_twice_duplicates_nothing(first_half, bureau):
-    services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     assert ReviewPeriod.objects.count() == 1
     assert Review.objects.count() == 1
     assert Review.objects.get().villages.count() == 2
@@ -217,9 +220,9 @@ def test_opening_twice_duplicates_nothing(first_half, bureau):
 
 def test_a_final_review_keeps_what_it_was_finalized_on(first_half, village, bureau_staff_user, advisor):
     review = Review.objects.get(period=first_half)
-    services.review_finalize(review=review, by=bureau_staff_user, tier=Tier.FAIL)
+    opinions.review_finalize(review=review, by=bureau_staff_user, tier=Tier.FAIL)
     WorkLogFactory(agreement=advisor.agreements.get(village=village), service_date=date(2026, 6, 20))
-    services.review_period_compute(period=first_half)
+    computation.review_period_compute(period=first_half)
     review.refresh_from_db()
     assert review.score == Decimal("37.0") and review.final_tier == Tier.FAIL
 
@@ -227,10 +230,10 @@ def test_a_final_review_keeps_what_it_was_finalized_on(first_half, village, bure
 def test_computing_costs_the_same_queries_for_more_advisors(bureau, township):
     def open_and_count(year):
         with CaptureQueriesContext(connection) as queries:
-            services.review_period_open(bureau=bureau, kind="year", year=year, today=date(year + 1, 1, 2))
+            computation.review_period_open(bureau=bureau, kind="year", year=year, today=date(year + 1, 1, 2))
         return len(queries)
 
-    services.scoring_rule_for(bureau)
+    computation.scoring_rule_for(bureau)
     for _ in range(2):
         agreement = AgreementFactory(
             advisor=AdvisorFactory(bureau=bureau),
@@ -262,7 +265,7 @@ def test_months_before_the_bureau_kept_records_in_the_system_are_not_judged(bure
         start_date=date(2026, 1, 1),
         end_date=date(2026, 3, 31),
     )
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     row = Review.objects.get(period=period, advisor=advisor).villages.get(village=agreement.village)
     assert row.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
     assert not Review.objects.filter(period=period, advisor=paper_only.advisor).exists()
@@ -278,14 +281,14 @@ def test_the_verified_share_leaves_out_logs_the_office_had_under_ten_days_to_ver
     _log(agreement, date(2026, 6, 10), confirmed=True)
     _log(agreement, date(2026, 6, 5), confirmed=True, verified=True)
     with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+        period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     got = _indicators(period, agreement.village)
     assert got["logs_verified"] == {"value": 1, "required": 2, "share": "0.500"}
 
     bureau.verification_days = 0  # the bureau holds the office to every confirmed log
     bureau.save()
     with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        services.review_period_compute(period=period)
+        computation.review_period_compute(period=period)
     assert _indicators(period, agreement.village)["logs_verified"]["required"] == 4
 
 
@@ -296,7 +299,7 @@ def test_a_bureau_asking_for_lectures_per_year_is_judged_on_the_year_seed_003(bu
     for day in (date(2026, 2, 10), date(2026, 2, 20)):  # both in the first quarter: the year's two
         Lecture.objects.create(worklog=_log(agreement, day), topic="民法典进农村", attendance=40)
 
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
 
     got = _indicators(period, agreement.village)
     assert got["lectures"] == {"value": 1, "required": 1, "share": "1.000", "missing": [], "period": "year"}
@@ -306,17 +309,48 @@ def test_a_change_of_on_site_modes_rejudges_an_open_review_not_a_final_one_seed_
     bureau, advisor, agreement, bureau_staff_user
 ):
     _log(agreement, date(2026, 3, 10), mode="phone")  # four hours on the phone
-    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
     assert _indicators(period, agreement.village)["service_hours"]["value"] == "0.00"
 
     bureau.onsite_modes = ["onsite", "home_visit", "phone"]
     bureau.save()
-    services.review_period_compute(period=period)
+    computation.review_period_compute(period=period)
     assert _indicators(period, agreement.village)["service_hours"]["value"] == "4.00"
 
     review = Review.objects.get(period=period)
-    services.review_finalize(review=review, by=bureau_staff_user, tier=review.proposed_tier)
+    opinions.review_finalize(review=review, by=bureau_staff_user, tier=review.proposed_tier)
     bureau.onsite_modes = ["onsite"]
     bureau.save()
-    services.review_period_compute(period=period)
+    computation.review_period_compute(period=period)
     assert _indicators(period, agreement.village)["service_hours"]["value"] == "4.00"
+
+
+def test_the_breakdown_adds_up_to_the_score_shown_seed_001(first_half, client, bureau_staff_user):
+    review = Review.objects.get(period=first_half)
+    assert sum(Decimal(line["earned"]) for line in review.breakdown if line["earned"]) == review.score
+
+    client.force_login(bureau_staff_user)
+    page = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "按适用项目折算为百分制" in page and ">7.8<" in page and "37.0" in page
+
+
+def test_with_every_indicator_applying_there_is_no_rescaling_row_seed_001(
+    first_half, village, second_village, liaison_user, office_user, bureau_admin_user
+):
+    review = Review.objects.get(period=first_half)
+    for row in review.villages.select_related("village"):
+        opinions.review_village_rate(row=row, by=office_user, rating=Rating.GOOD)
+    opinions.review_office_rate(review=review, by=office_user, rating=Rating.GOOD, comment="认真负责")
+    ReturnVisit.objects.create(
+        village=second_village,
+        advisor=review.advisor,
+        visited_on=date(2026, 4, 20),
+        contact_kind=ReturnVisit.Contact.RESIDENT,
+        method=ReturnVisit.Method.PHONE,
+        satisfaction=Satisfaction.SATISFIED,
+        recorded_by=bureau_admin_user,
+    )
+    computation.review_period_compute(period=first_half)
+    review.refresh_from_db()
+    assert "rescaled" not in {line["key"] for line in review.breakdown}
+    assert sum(Decimal(line["earned"]) for line in review.breakdown) == review.score

@@ -78,3 +78,24 @@ def test_it_keeps_the_opinions_given_since_the_opening(whole_map):
 def test_it_opens_nothing_on_another_day(whole_map):
     assert services.open_review(on=date(2026, 7, 2))["review"] is None
     assert not ReviewPeriod.objects.exists()
+
+
+def test_a_bureau_opens_its_year_end_review_on_the_day_it_sets_judging_the_year_to_it_seed_003(whole_map):
+    w = whole_map
+    w.bureau.year_end_review_opens_month, w.bureau.year_end_review_opens_day = 12, 1
+    w.bureau.save()
+    WorkLogFactory(agreement=w.agreement, service_date=date(2026, 11, 20))
+
+    assert ReviewPeriod.objects.count() == 0
+    services.open_review(on=date(2026, 11, 30))
+    assert ReviewPeriod.objects.count() == 0  # not yet
+
+    result = services.open_review(on=date(2026, 12, 1))
+
+    period = ReviewPeriod.objects.get(bureau=w.bureau, kind="year")
+    assert (period.year, period.start_date, period.end_date) == (2026, date(2026, 1, 1), date(2026, 11, 30))
+    assert result["reviews"] == period.reviews.count() > 0
+    # 1 January does not open it again, and the other bureau (no date set) opens its year-end then as before.
+    services.open_review(on=date(2027, 1, 1))
+    assert ReviewPeriod.objects.filter(bureau=w.bureau).count() == 1
+    assert ReviewPeriod.objects.filter(bureau=w.other_bureau, kind="year", year=2026).exists()

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.models import Review
 from assessment.reports import payout_sheet
+from assessment.services import computation, opinions, payout
 from tests.factories import AdvisorFactory, AgreementFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,9 @@ def half_year(whole_map):
     """Advisors of `bureau`, one per outcome, each with a whole-year agreement of 12000 元 (6000 for the half),
     but 孙部分 whose agreement starts on 1 April (91 of 181 days); the period opened, not finalized yet."""
     w = whole_map
+    # A bureau whose half-year tier pays the first half (the default is advisory: see the tests at the end).
+    w.bureau.half_year_review_pays = True
+    w.bureau.save()
     names = {}
     for name in ("赵优秀", "钱良好", "孙合格", "李不合格", "周违规", "吴未定", "孙部分"):
         advisor = AdvisorFactory(bureau=w.bureau, name=name, firm__name=f"{name}律师事务所")
@@ -39,7 +42,7 @@ def half_year(whole_map):
             annual_subsidy=Decimal("12000.00"),
         )
         names[name] = advisor
-    period = services.review_period_open(bureau=w.bureau, kind="half", year=2026, today=JULY_1)
+    period = computation.review_period_open(bureau=w.bureau, kind="half", year=2026, today=JULY_1)
     w.period, w.advisors = period, names
     return w
 
@@ -49,7 +52,7 @@ def _review(w, name) -> Review:
 
 
 def _finalize(w, name, tier, **extra):
-    services.review_finalize(
+    opinions.review_finalize(
         review=_review(w, name), by=w.bureau_staff_user, tier=tier, reason=REASON, **extra
     )
 
@@ -184,14 +187,14 @@ def test_after_the_lock_only_a_bureau_admin_adds_a_deduction_and_it_is_recorded(
     agreement = decided.advisors["赵优秀"].agreements.get()
 
     with pytest.raises(PermissionDenied):
-        services.review_add_deduction(
+        payout.review_add_deduction(
             review=review,
             by=decided.bureau_staff_user,
             agreement=agreement,
             amount=Decimal("10"),
             reason="迟报",
         )
-    services.review_add_deduction(
+    payout.review_add_deduction(
         review=review, by=decided.bureau_admin_user, agreement=agreement, amount=Decimal("10"), reason="迟报"
     )
     event = review.events.order_by("pk").last()
@@ -228,7 +231,65 @@ def test_the_sheet_costs_the_same_queries_for_more_advisors(half_year, client, d
         AgreementFactory(
             advisor__bureau=w.bureau, village=VillageFactory(township=w.township, name=f"新村{n}")
         )
-    services.review_period_compute(period=w.period)
+    computation.review_period_compute(period=w.period)
 
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_by_default_the_half_year_tier_is_advisory_and_the_year_end_pays_the_whole_year_seed_004(
+    whole_map, client
+):
+    w = whole_map
+    advisor = AdvisorFactory(bureau=w.bureau, name="郑全年")
+    AgreementFactory(
+        advisor=advisor,
+        village=VillageFactory(township=w.township, name="全年村"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        annual_subsidy=Decimal("12000.00"),
+    )
+    half = computation.review_period_open(bureau=w.bureau, kind="half", year=2026, today=JULY_1)
+    opinions.review_finalize(
+        review=Review.objects.get(period=half, advisor=advisor),
+        by=w.bureau_staff_user,
+        tier="pass",
+        reason=REASON,
+    )
+    client.force_login(w.bureau_staff_user)
+    page = client.get(f"/reviews/periods/{half.pk}/payout/").content.decode()
+    assert "半年考核等次仅作参考，不发放补贴" in page and "郑全年" not in page
+
+    year = computation.review_period_open(bureau=w.bureau, kind="year", year=2026, today=date(2027, 1, 2))
+    opinions.review_finalize(
+        review=Review.objects.get(period=year, advisor=advisor),
+        by=w.bureau_staff_user,
+        tier="good",
+        reason=REASON,
+    )
+    [line] = [line for line in payout_sheet(year).lines if line.review.advisor == advisor]
+    assert (line.window, line.subsidy, line.payable) == (
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        Decimal("12000.00"),
+        Decimal("12000.00"),
+    )
+
+
+def test_a_change_of_the_pay_setting_rejudges_an_open_half_year_never_a_closed_one_seed_004(half_year):
+    w = half_year
+    for review in Review.objects.filter(period=w.period):
+        opinions.review_finalize(
+            review=review, by=w.bureau_staff_user, tier=review.proposed_tier, reason=REASON
+        )
+    closed = computation.review_period_close(period=w.period, by=w.bureau_staff_user)
+    w.bureau.half_year_review_pays = False
+    w.bureau.save()
+    computation.review_period_compute(period=closed)
+    closed.refresh_from_db()
+    assert payout_sheet(closed).lines  # closed while it paid: it still pays the first half
+
+    closed.status = "open"
+    closed.save()
+    computation.review_period_compute(period=closed)
+    closed.refresh_from_db()
+    assert payout_sheet(closed).lines == []

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from accounts.services import role_groups_sync
 from advisors.models import Agreement
 from advisors.services import agreement_create, agreement_renew
-from assessment import services
 from assessment.models import Review
+from assessment.services import computation, opinions
 from tests.factories import VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 def rated(whole_map):
     """2026's year-end review final: 张明 不合格, 李芳 合格."""
     w = whole_map
-    period = services.review_period_open(bureau=w.bureau, kind="year", year=2026, today=date(2027, 1, 2))
+    period = computation.review_period_open(bureau=w.bureau, kind="year", year=2026, today=date(2027, 1, 2))
     for advisor, tier in ((w.advisor, "fail"), (w.other_advisor, "pass")):
-        services.review_finalize(
+        opinions.review_finalize(
             review=Review.objects.get(period=period, advisor=advisor),
             by=w.bureau_staff_user,
             tier=tier,
@@ -64,14 +64,14 @@ def test_an_advisor_rated_pass_gets_next_years_agreement(rated):
 
 def test_a_fail_in_the_half_year_or_a_review_not_final_does_not_bar_renewal(whole_map):
     w = whole_map
-    half = services.review_period_open(bureau=w.bureau, kind="half", year=2026, today=date(2026, 7, 2))
-    services.review_finalize(
+    half = computation.review_period_open(bureau=w.bureau, kind="half", year=2026, today=date(2026, 7, 2))
+    opinions.review_finalize(
         review=Review.objects.get(period=half, advisor=w.advisor),
         by=w.bureau_staff_user,
         tier="fail",
         reason="半年",
     )
-    services.review_period_open(
+    computation.review_period_open(
         bureau=w.bureau, kind="year", year=2026, today=date(2027, 1, 2)
     )  # open, not final
 
@@ -99,3 +99,18 @@ def test_the_admins_agreement_form_refuses_it_too(rated, client):
     assert list(Agreement.objects.filter(start_date__year=2027).values_list("advisor__name", flat=True)) == [
         "李芳"
     ]
+
+
+def test_it_renews_an_advisor_rated_fail_where_the_bureau_asks_for_rectification_seed_003(rated):
+    rated.bureau.fail_blocks_renewal = False
+    rated.bureau.save()
+
+    agreement = _create(rated.advisor, rated.new_village)
+
+    assert agreement.pk and agreement.advisor == rated.advisor
+
+
+def test_non_renewal_after_fail_is_the_default_seed_004(rated):
+    assert rated.bureau.fail_blocks_renewal
+    with pytest.raises(ValidationError, match="不予续聘"):
+        _create(rated.advisor, rated.new_village)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessment import indicators, services
+from assessment import indicators
 from assessment.models import (
     Inspection,
     Rating,
@@ -20,6 +20,7 @@ from assessment.models import (
     Satisfaction,
     Tier,
 )
+from assessment.services import computation, opinions
 from audit.models import AuditEntry
 from audit.services import BULK_CHANGE
 from ledger.models import Incident, Lecture, LedgerSubmission, WorkLog
@@ -105,7 +106,7 @@ def county(bureau, township, bureau_admin_user):
         findings="迟到",
         resolved_on=date(2026, 6, 1),
     )
-    services.scoring_rule_for(bureau)
+    computation.scoring_rule_for(bureau)
     return advisors
 
 
@@ -155,7 +156,7 @@ def _in_rolled_back(compute) -> dict:
 
 
 def _open(bureau, by=None):
-    return services.review_period_open(bureau=bureau, kind="half", year=2026, by=by, today=JULY_1)
+    return computation.review_period_open(bureau=bureau, kind="half", year=2026, by=by, today=JULY_1)
 
 
 def test_opening_in_chunks_gives_the_same_reviews(county, bureau, bureau_staff_user, monkeypatch):
@@ -200,7 +201,7 @@ def test_recomputing_in_chunks_gives_the_same_reviews(
     period = _open(bureau, bureau_staff_user)
     advisors = county
     kept = Review.objects.get(period=period, advisor=advisors[0])
-    services.review_finalize(review=kept, by=bureau_staff_user, tier=Tier.PASS, reason="综合考虑")
+    opinions.review_finalize(review=kept, by=bureau_staff_user, tier=Tier.PASS, reason="综合考虑")
     rated = Review.objects.get(period=period, advisor=advisors[2])
     row = rated.villages.order_by("village__code").first()
     ReviewVillage.objects.filter(pk=row.pk).update(village_rating=Rating.GOOD)
@@ -213,7 +214,7 @@ def test_recomputing_in_chunks_gives_the_same_reviews(
     WorkLogFactory(agreement=advisors[1].agreements.first(), service_date=date(2026, 6, 20))
 
     def recompute():
-        services.review_period_compute(period=period)
+        computation.review_period_compute(period=period)
         return period
 
     monkeypatch.setattr(indicators, "CHUNK_SIZE", WHOLE)

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessment import services
 from assessment.models import Inspection, ReturnVisit, Review
+from assessment.services import computation, visits
 from tests.factories import AgreementFactory, InspectionFactory, ReturnVisitFactory, VillageFactory
 from tests.web import queries_of, rows
 
@@ -78,7 +78,7 @@ def test_a_visit_to_a_village_without_an_advisor_that_day_is_refused_keeping_the
 
 def test_an_unsatisfied_visit_needs_the_comments(whole_map):
     with pytest.raises(ValidationError, match="不满意"):
-        services.return_visit_record(
+        visits.return_visit_record(
             by=whole_map.bureau_staff_user,
             village=whole_map.village,
             visited_on=date(2026, 5, 1),
@@ -91,7 +91,7 @@ def test_an_unsatisfied_visit_needs_the_comments(whole_map):
 
 def test_a_visit_in_the_future_is_refused(whole_map):
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        services.return_visit_record(
+        visits.return_visit_record(
             by=whole_map.bureau_staff_user,
             village=whole_map.village,
             visited_on=date(2026, 6, 16),
@@ -107,7 +107,7 @@ def test_a_visit_in_the_future_is_refused(whole_map):
 def test_only_the_villages_bureau_records_return_visits(whole_map, persona):
     # SECURITY
     with pytest.raises(PermissionDenied):
-        services.return_visit_record(
+        visits.return_visit_record(
             by=getattr(whole_map, persona),
             village=whole_map.village,
             visited_on=date(2026, 5, 1),
@@ -224,7 +224,7 @@ def test_a_finding_needs_a_follow_up_date_and_keeps_what_was_typed(whole_map, cl
 
 def test_a_village_of_another_township_is_refused(whole_map):
     with pytest.raises(ValidationError, match="不属于该乡镇"):
-        services.inspection_record(
+        visits.inspection_record(
             by=whole_map.bureau_staff_user,
             township=whole_map.township,
             village=whole_map.other_township_village,
@@ -240,7 +240,7 @@ def test_a_village_of_another_township_is_refused(whole_map):
 def test_others_may_not_record_an_inspection_of_the_township(whole_map, persona):
     # SECURITY
     with pytest.raises(PermissionDenied):
-        services.inspection_record(
+        visits.inspection_record(
             by=getattr(whole_map, persona),
             township=whole_map.township,
             inspected_on=date(2026, 6, 1),
@@ -351,7 +351,7 @@ def test_the_inspection_list_costs_the_same_queries_for_more_rows(
 def test_visits_and_open_findings_recorded_on_the_pages_feed_the_review(whole_map):
     w = whole_map
     for satisfaction in ("satisfied", "unsatisfied"):
-        services.return_visit_record(
+        visits.return_visit_record(
             by=w.bureau_staff_user,
             village=w.village,
             visited_on=date(2026, 5, 1),
@@ -360,7 +360,7 @@ def test_visits_and_open_findings_recorded_on_the_pages_feed_the_review(whole_ma
             satisfaction=satisfaction,
             comments="顾问很少来",
         )
-    services.inspection_record(
+    visits.inspection_record(
         by=w.office_user,
         township=w.township,
         village=w.village,
@@ -371,7 +371,7 @@ def test_visits_and_open_findings_recorded_on_the_pages_feed_the_review(whole_ma
         follow_up_due=date(2026, 6, 30),
     )
 
-    period = services.review_period_open(bureau=w.bureau, kind="half", year=2026, today=date(2026, 7, 1))
+    period = computation.review_period_open(bureau=w.bureau, kind="half", year=2026, today=date(2026, 7, 1))
 
     row = Review.objects.get(period=period, advisor=w.advisor).villages.get(village=w.village)
     assert row.indicators["return_visits"]["share"] == "0.500"

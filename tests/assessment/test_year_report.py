@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.models import Review
 from assessment.reports import year_report
+from assessment.services import computation, opinions
 from ledger.models import Lecture, ServiceType
 from tests.factories import WorkLogFactory
 
@@ -33,14 +33,14 @@ def year_end(whole_map):
     Lecture.objects.create(worklog=lecture_log, topic="民法典讲座", attendance=50)
     WorkLogFactory(agreement=w.other_agreement, service_date=date(2026, 8, 5), service_types=mediation)
     WorkLogFactory(agreement=w.other_bureau_agreement, service_date=date(2026, 8, 5))
-    period = services.review_period_open(bureau=w.bureau, kind="year", year=2026, today=JAN_2)
-    services.review_finalize(
+    period = computation.review_period_open(bureau=w.bureau, kind="year", year=2026, today=JAN_2)
+    opinions.review_finalize(
         review=Review.objects.get(period=period, advisor=w.advisor),
         by=w.bureau_staff_user,
         tier="excellent",
         reason="群众评价高",
     )
-    services.review_finalize(
+    opinions.review_finalize(
         review=Review.objects.get(period=period, advisor=w.other_advisor),
         by=w.bureau_staff_user,
         tier="fail",
@@ -128,3 +128,16 @@ def test_the_office_report_is_its_townships(year_end, client):
     page = client.get(f"/reviews/periods/{year_end.period.pk}/report/").content.decode()
 
     assert "柳林镇村(居)法律顾问" in page and "李芳" not in page
+
+
+def test_the_warning_list_says_what_the_code_does_on_renewal_seed_004(year_end):
+    warning = year_report(year_end.period).tables[-1]
+    assert "不合格的，2027年不予续聘" in warning.subtitle
+
+    year_end.bureau.fail_blocks_renewal = False  # seed 003: rectification instead
+    year_end.bureau.save()
+    year_end.period.bureau.refresh_from_db()
+    assert "限期整改" in year_report(year_end.period).tables[-1].subtitle
+
+    half = computation.review_period_open(bureau=year_end.bureau, kind="half", year=2026, today=JAN_2)
+    assert "续聘以年终考核等次为准" in year_report(half).tables[-1].subtitle

@@ -702,6 +702,19 @@ def test_it_reports_an_incident_to_the_townships_office_at_once(
     assert not Notification.objects.filter(recipient=other_office_user).exists()
 
 
+def test_an_incident_reaches_the_bureau_as_well_as_the_office_seed_004(
+    advisor_client, office_user, bureau_staff_user, village
+):
+    advisor_client.post(
+        "/logs/incidents/new/", {"village": village.pk, "summary": "村民聚集反映征地补偿问题。"}
+    )
+
+    assert {n.recipient for n in Notification.objects.filter(title__contains="涉稳")} == {
+        office_user,
+        bureau_staff_user,
+    }
+
+
 def test_it_refuses_an_empty_incident_report(advisor_client, village):
     response = advisor_client.post("/logs/incidents/new/", {"village": village.pk, "summary": "  "})
 

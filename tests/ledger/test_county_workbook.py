@@ -50,20 +50,21 @@ def test_one_sheet_per_village_with_logs_in_code_order_each_an_annual_ledger(bur
     ws = wb[next(name for name in wb.sheetnames if name.startswith("王庄村"))]
     assert ws["A1"].value == "河南省村(居)法律顾问工作台账"
     assert ws["A2"].value == "（2026年度）　乡镇(街道)：柳林镇　村(居)：王庄村"
-    assert [values(ws, row)[:2] for row in (5, 6)] == [
-        [datetime(2026, 3, 2), "王庄村 王大山"],
-        [datetime(2026, 6, 10), "王庄村 李二"],
+    assert [values(ws, row)[:3] for row in (5, 6)] == [
+        [1, datetime(2026, 3, 2), "王庄村 王大山"],
+        [2, datetime(2026, 6, 10), "王庄村 李二"],
     ]
-    remarks = ws.cell(5, 7)
+    remarks = ws.cell(5, 9)
     assert remarks.value.startswith("=HYPERLINK") and remarks.data_type == "s" and remarks.quotePrefix
     assert ws.cell(8, 1).value.startswith("注：本工作台账")
     assert ws.max_row == 8
-    assert {"A1:G1", "A2:G2", "A3:A4", "C3:F3", "A8:G8"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:I1", "A2:I2", "A3:A4", "D3:H3", "A8:I8"} <= {str(r) for r in ws.merged_cells.ranges}
     assert ws.freeze_panes == "A5" and ws.print_title_rows == "$3:$4"
     assert ws.page_setup.orientation == "landscape"
-    assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width
+    assert ws.column_dimensions["E"].width > ws.column_dimensions["B"].width
     others = [wb[name] for name in wb.sheetnames if not name.startswith("王庄村")]
-    assert sorted(ws.cell(5, 2).value for ws in others) == ["李家村 李家村委会", "桃园社区 桃园居民"]
+    assert [ws.cell(5, 1).value for ws in others] == [1, 1]  # each village's ledger numbers its own rows
+    assert sorted(ws.cell(5, 3).value for ws in others) == ["李家村 李家村委会", "桃园社区 桃园居民"]
     assert "桃园街道" in next(ws for ws in others if ws.title.startswith("桃园社区"))["A2"].value
 
 
@@ -75,7 +76,7 @@ def test_the_queries_do_not_grow_with_the_villages(bureau, county_logs, django_a
 
 def test_sheets_of_the_same_name_are_told_apart(bureau, county_logs):
     table = next(iter(reports.county_ledgers(bureau=bureau, year=2026).tables))
-    table.rows = [["2026-06-01", "甲", "", "", "", "", ""]]
+    table.rows = [[1, "2026-06-01", "甲", "", "", "", "", "", ""]]
     twin = reports.Table(table.title, table.subtitle, table.columns, [], sheet_name=table.sheet_name)
     report = reports.Report(title="", filename="", tables=[table, twin])
 

@@ -130,9 +130,8 @@ def test_it_prints_one_log_on_one_a4_page_with_the_signature_block(client, known
         "王大山",
         "联系电话：13800000000",
         "咨询土地承包经营权流转合同",
-        "法律顾问签名：张明",
-        "孙丽",  # the liaison who confirmed
-        "2026年6月4日",
+        "法律顾问签名：",
+        "服务对象或联系人签字：电话：",
     ):
         assert expected in text, expected
     assert "代为确认" not in text
@@ -140,6 +139,21 @@ def test_it_prints_one_log_on_one_a4_page_with_the_signature_block(client, known
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(float(width)), round(float(height))) == (595, 842)  # A4 portrait, in points
     assert filename_of(response) == quote("工作日志-王庄村-张明-20260603.pdf")
+
+
+def test_the_signature_lines_stay_blank_and_the_confirmation_is_a_separate_line_seed_001(
+    client, known, advisor_user
+):
+    client.force_login(advisor_user)
+
+    response = client.get(f"/logs/reports/worklog/{known['consultation'].pk}/", {"format": "pdf"})
+
+    text = squeeze(pdf_pages(response)[0])
+    assert "法律顾问签名：张明" not in text and "签字：孙丽" not in text
+    assert text.count("年月日") == 2  # both lines dated by hand, as on the paper form
+    assert "在线确认记录（非签字）：孙丽于2026年6月4日09:30在系统中确认本日志。" in text
+    # The resident's phone is printed once, in their contact details, never beside the liaison's confirmation.
+    assert text.count("13800000000") == 1
 
 
 def test_it_prints_a_village_month_one_counted_log_per_page(client, known, office_user):
@@ -186,23 +200,40 @@ def test_the_annual_ledger_has_one_row_per_counted_service_in_date_order(known, 
     (table,) = report.tables
     assert report.filename == "工作台账-王庄村-张明-2026"
     assert [c.label for c in table.columns] == [
+        "序号",
         "时间",
         "服务对象所属村(居)及姓名",
+        "法律咨询（问题及解答）",
         "纠纷调解（问题、解决措施及结果）",
         "法治宣传（形式、内容）",
         "培训（内容、形式）",
         "其他",
         "备注",
     ]
-    assert [c.group for c in table.columns][2:6] == ["服务内容及结果"] * 4
+    assert [c.group for c in table.columns][3:8] == ["服务内容及结果"] * 5
     rows = table.rows
-    assert [r[0] for r in rows] == [date(2026, 5, 20), date(2026, 6, 3), date(2026, 6, 10)]
-    assert [r[1] for r in rows] == ["王庄村 全体村民", "王庄村 王大山", "王庄村 李二与赵三"]
+    assert [r[0] for r in rows] == [1, 2, 3]
+    assert [r[1] for r in rows] == [date(2026, 5, 20), date(2026, 6, 3), date(2026, 6, 10)]
+    assert [r[2] for r in rows] == ["王庄村 全体村民", "王庄村 王大山", "王庄村 李二与赵三"]
     lecture, consultation, mediation = rows
-    assert lecture[3] == "形式：法治讲座；内容：民法典进农村" and lecture[2] == lecture[5] == ""
-    assert consultation[5].startswith("法律咨询：咨询土地承包经营权") and consultation[2] == ""
-    assert mediation[2] == "问题：宅基地边界争议；措施：实地查看并释法说理；结果：双方达成调解协议"
+    assert lecture[5] == "形式：法治讲座；内容：民法典进农村" and lecture[4] == lecture[7] == ""
+    assert consultation[3].startswith("问题：咨询土地承包经营权") and consultation[4] == consultation[7] == ""
+    assert mediation[4] == "问题：宅基地边界争议；措施：实地查看并释法说理；结果：双方达成调解协议"
     assert "25日前" in table.footnote
+
+
+def test_the_ledger_prints_the_bureaus_province_due_day_and_footnote_seed_001(advisor, village):
+    bureau = village.township.bureau
+    bureau.form_province, bureau.ledger_due_day = "甘肃省", 20
+    bureau.save()
+    table = reports.annual_ledger(advisor=advisor, village=village, year=2026).tables[0]
+    assert table.title == "甘肃省村(居)法律顾问工作台账"
+    assert "每月20日前报服务地司法所" in table.footnote and "河南" not in table.footnote
+
+    bureau.form_footnote = "本台账每季度末报县司法局。"
+    bureau.save()
+    table = reports.annual_ledger(advisor=advisor, village=village, year=2026).tables[0]
+    assert table.footnote == "本台账每季度末报县司法局。"
 
 
 def test_the_annual_ledger_workbook_is_typed_merged_frozen_and_set_up_for_printing(
@@ -220,29 +251,31 @@ def test_the_annual_ledger_workbook_is_typed_merged_frozen_and_set_up_for_printi
     ws = workbook(response).active
     assert ws["A1"].value == "河南省村(居)法律顾问工作台账"
     assert "（2026年度）" in ws["A2"].value and "张明" in ws["A2"].value
-    assert values(ws, 3)[:3] == ["时间", "服务对象所属村(居)及姓名", "服务内容及结果"]
-    assert values(ws, 4)[2:6] == [
+    assert values(ws, 3)[:4] == ["序号", "时间", "服务对象所属村(居)及姓名", "服务内容及结果"]
+    assert values(ws, 4)[3:8] == [
+        "法律咨询（问题及解答）",
         "纠纷调解（问题、解决措施及结果）",
         "法治宣传（形式、内容）",
         "培训（内容、形式）",
         "其他",
     ]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:G1", "A3:A4", "B3:B4", "C3:F3", "G3:G4"} <= merged
-    assert [ws.cell(row, 1).value for row in (5, 6, 7)] == [
+    assert {"A1:I1", "A3:A4", "B3:B4", "D3:H3", "I3:I4"} <= merged
+    assert [ws.cell(row, 1).value for row in (5, 6, 7)] == [1, 2, 3]
+    assert [ws.cell(row, 2).value for row in (5, 6, 7)] == [
         datetime(2026, 5, 20),
         datetime(2026, 6, 3),
         datetime(2026, 6, 10),
     ]
-    assert ws["A5"].is_date
-    assert ws["C7"].value.startswith("问题：宅基地边界争议")
+    assert ws["B5"].is_date
+    assert ws["E7"].value.startswith("问题：宅基地边界争议")
     assert ws.cell(9, 1).value.startswith("注：本工作台账由村(居)法律顾问填写，每月25日前")
     assert ws.max_row == 9  # 2 title rows, 2 header rows, 3 services, a blank row and the footnote
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows == "$3:$4"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width
+    assert ws.column_dimensions["E"].width > ws.column_dimensions["B"].width
 
 
 def test_the_annual_ledger_pdf_is_landscape_repeats_its_header_and_numbers_its_pages(

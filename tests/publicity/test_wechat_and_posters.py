@@ -77,7 +77,7 @@ def test_staff_print_a_whole_townships_posters_one_page_per_village_with_an_advi
     assert len(pages) == len(township_map) == 4
     by_code = sorted(township_map, key=lambda v: v.code)
     for village, text in zip(by_code, pages, strict=True):
-        assert f"{village.name}法律顾问公示牌" in text
+        assert f"{village.name}法律顾问公示栏" in text
         assert township_map[village] in text
         assert "12348" in text and "0371-5551234" in text
         assert f"/public/villages/{village.pk}/" in text
@@ -132,3 +132,9 @@ def test_the_batch_takes_the_same_queries_whatever_the_number_of_villages(
 
     assert len(pdf_pages(response)) == len(township_map) + 3
     assert len(after) == len(before)
+
+
+def test_the_public_pages_use_the_seeds_words_seed_003(client, public_map, village):
+    page = client.get(reverse("publicity:village_detail", args=[village.pk])).content.decode()
+    assert "法律服务热线" in page and "12348" in page and "法律援助热线" not in page
+    assert "公示栏" in page and "公示牌" not in page
