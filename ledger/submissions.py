@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
-from deadlines.services import ledger_overdue_resolve
 from programme.calendar import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, TownshipLedger, WorkLog
 from .services import advisor_of
+from .signals import ledger_submitted
 
 # How many unfinished logs a refusal names before it says "等".
 NAMED_LOGS = 5
@@ -107,8 +107,10 @@ def ledger_submit(*, advisor_user, village: Village, year: int, month: int) -> L
     submission.is_late = submission.is_late or now >= end_of_day(due)
     submission.full_clean()
     submission.save(update_fields=["submitted_at", "is_late"])
-    # The overdue job's flag is done with; the submission itself stays marked late.
-    ledger_overdue_resolve(advisor_id=advisor.pk, village_id=village.pk, year=year, month=month, at=now)
+    # The overdue job's flag is done with (deadlines listens); the submission itself stays marked late.
+    ledger_submitted.send(
+        sender=LedgerSubmission, advisor_id=advisor.pk, village_id=village.pk, year=year, month=month, at=now
+    )
     return submission
 
 

@@ -14,10 +14,6 @@ ROOT = Path(settings.BASE_DIR)
 # < demo < benchmarks, each is an app importing one above it:
 KNOWN_EDGES_TO_REMOVE = {
     (
-        "advisors",
-        "assessment",
-    ),  # the non-renewal rule after 不合格 (advisors/models.py), moving to assessment
-    (
         "common",
         "accounts",
     ),  # common/phones.py: the registry of revealable phone numbers names every app's models;
@@ -29,7 +25,6 @@ KNOWN_EDGES_TO_REMOVE = {
     ("accounts", "ledger"),
     ("accounts", "villages"),  # and accounts/services.py, admin_mixins.py: the bureau scope of a person
     ("villages", "advisors"),  # villages/selectors.py, admin.py, views.py: a village's current advisor
-    ("ledger", "deadlines"),  # ledger/selectors.py, submissions.py: month closing and the ledger deadlines
 }
 
 
