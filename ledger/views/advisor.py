@@ -3,6 +3,7 @@
 Each view: scope (get_worklog_for_user, advisor_of) → form → service → message → redirect.
 """
 
+from pathlib import PurePath
 from uuid import UUID
 
 from django.contrib import messages
@@ -174,9 +175,11 @@ def worklog_photo(request, name: str):
 
 @login_required
 def lecture_outline(request, name: str):
-    """A lecture's outline file (private storage), served only to those who may see the lecture."""
+    """A lecture's outline file (private storage), served only to those who may see the lecture; always a download
+    under a name of ours (an advisor's PDF may carry scripts, its name may be personal)."""
     lecture = get_object_or_404(lectures_visible_to(request.user), outline_file=f"lectures/{name}")
-    return private_file_response(lecture.outline_file)
+    suffix = PurePath(lecture.outline_file.name).suffix.lower()
+    return private_file_response(lecture.outline_file, download_name=f"{_('讲座提纲')}-{lecture.pk}{suffix}")
 
 
 @login_required
