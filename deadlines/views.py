@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, profile_of
 from common.pagination import PER_PAGE
+from common.params import parse_id
 
 from .models import Flag
 from .selectors import dashboard_scope, deadlines_dashboard, may_see_dashboard
@@ -16,8 +17,7 @@ def dashboard(request):
     """What is due, done, late and missing this month and quarter: the bureau's whole district, an office's township."""
     if not may_see_dashboard(request.user):
         raise PermissionDenied(_("只有司法局和司法所工作人员可以查看截止事项。"))
-    bureau_id = request.GET.get("bureau", "")
-    scope = dashboard_scope(request.user, bureau_id=int(bureau_id) if bureau_id.isdigit() else None)
+    scope = dashboard_scope(request.user, bureau_id=parse_id(request.GET.get("bureau")))
     if scope is None:
         raise PermissionDenied(_("还没有司法局。"))
     board = deadlines_dashboard(scope)

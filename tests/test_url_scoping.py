@@ -11,12 +11,15 @@ A POST-only endpoint (`method="post"`, with the form `data` to send) answers `ok
 so each persona acts on the same state: a log the liaison has just confirmed is no longer there to confirm.
 """
 
+import inspect
 import io
+import re
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import unquote
 
+import django_filters
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1328,7 +1331,7 @@ def _module_of(callback) -> str:
 
 
 def url_patterns(patterns=None, namespaces: tuple[str, ...] = (), prefix: str = ""):
-    """(key, route) of every pattern the project serves, but the admin site's and Django's account pages.
+    """(key, route, view) of every pattern the project serves, but the admin site's and Django's account pages.
 
     The key is the pattern's namespaced name (`villages:village_detail`), or its route when it has no name.
     """
@@ -1347,7 +1350,8 @@ def url_patterns(patterns=None, namespaces: tuple[str, ...] = (), prefix: str = 
                 continue
             if module == "django.views.static":
                 continue  # MEDIA_URL, served by runserver when DEBUG is on (public photos only)
-            yield (":".join((*namespaces, pattern.name)) if pattern.name else route), route
+            key = ":".join((*namespaces, pattern.name)) if pattern.name else route
+            yield key, route, pattern.callback
 
 
 def send(client, key: str, case: Case, w: SimpleNamespace):
@@ -1362,7 +1366,7 @@ def send(client, key: str, case: Case, w: SimpleNamespace):
 
 
 def test_it_has_an_entry_for_every_url_pattern():
-    served = dict(url_patterns())
+    served = {key: route for key, route, _view in url_patterns()}
     missing = sorted(set(served) - set(URLS))
 
     assert not missing, (
@@ -1374,7 +1378,7 @@ def test_it_has_an_entry_for_every_url_pattern():
 
 
 def test_it_has_no_entry_for_a_url_pattern_that_no_longer_exists():
-    stale = sorted(set(URLS) - {key for key, _ in url_patterns()})
+    stale = sorted(set(URLS) - {key for key, _route, _view in url_patterns()})
 
     assert not stale, f"URLS lists patterns the project no longer serves: {stale}"
 
@@ -1470,3 +1474,100 @@ def test_it_builds_the_photo_and_outline_urls_the_storage_gives(whole_map):
 
     assert photo_url == WorkLogPhoto.objects.get().image.url
     assert outline_url == Lecture.objects.get().outline_file.url
+
+
+# --- hostile query parameters: never a 500 ---
+
+# Values a probe sends: a superscript digit (str.isdigit() says yes, int() says no), a month past the calendar, a
+# negative number, SQL, a very long value, a NUL byte, a list's brackets (and every parameter also sent twice).
+HOSTILE = ("²", "9999-12", "-1", "' OR 1=1 --", "9" * 10_000, "a\x00b", "[]", "0")
+GET_PARAMETER = re.compile(
+    r"""GET(?:\.get|\.getlist)?\(\s*["'](\w+)["']|GET\[["'](\w+)["']\]|_int\(request, ["'](\w+)["']"""
+)
+PROJECT_PACKAGES = {
+    "accounts",
+    "advisors",
+    "assessment",
+    "audit",
+    "common",
+    "deadlines",
+    "ledger",
+    "notifications",
+}
+PROJECT_PACKAGES |= {"publicity", "villages"}
+
+
+def _names_used(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):  # a lambda or inner function
+            names |= _names_used(const)
+    return names
+
+
+def parameters_read_by(function, depth: int = 3) -> set[str]:
+    """The query parameters a view may read: the names in its `request.GET` calls and those of the project's
+    functions it calls (a few levels down), and the filters of every FilterSet it uses."""
+    function = inspect.unwrap(function)
+    names = set()
+    for match in GET_PARAMETER.finditer(inspect.getsource(function)):
+        names.update(group for group in match.groups() if group)
+    for name in _names_used(function.__code__):
+        value = function.__globals__.get(name)
+        if isinstance(value, type) and issubclass(value, django_filters.FilterSet):
+            names.update(value.base_filters)
+        elif (
+            depth
+            and inspect.isfunction(inspect.unwrap(value) if callable(value) else None)
+            and value.__module__.partition(".")[0] in PROJECT_PACKAGES
+        ):
+            names |= parameters_read_by(value, depth - 1)
+    return names
+
+
+def fuzz_personas(case: Case) -> list[str | None]:
+    """Who opens the page: an anonymous visitor of a public page; otherwise a bureau role and one other role that
+    may open it (their pages differ)."""
+    if case.public:
+        return [None]
+    ok = [role for role in ROLES if role in case.ok]
+    bureau = next((role for role in ok if role in BUREAU), "superuser")
+    other = next((role for role in ok if role not in BUREAU | OTHER_BUREAU), None)
+    return [role for role in (bureau, other) if role]
+
+
+PARAMETERS = {
+    key: sorted(parameters_read_by(view))
+    for key, _route, view in url_patterns()
+    if key in URLS and URLS[key][0].method == "get"
+}
+FUZZED = [key for key, names in PARAMETERS.items() if names]
+
+
+def test_it_finds_the_parameters_a_page_reads():
+    assert PARAMETERS["ledger:monthly_check"] == ["month", "township"]
+    assert {"month", "village", "advisor", "page"} <= set(PARAMETERS["ledger:worklog_list"])  # its filter's
+    assert {"year", "format", "township"} <= set(PARAMETERS["ledger:report_township_month"])  # its helpers'
+
+
+@pytest.mark.parametrize("key", FUZZED)
+def test_it_never_answers_a_hostile_query_parameter_with_a_server_error(client, whole_map, key):
+    # SECURITY: every parameter a page reads is parsed by a form or one helper that refuses (400/404) or ignores it.
+    # Each parameter alone with each value for the first persona; all of them at once for the others.
+    case = URLS[key][0]
+    url = reverse(key, kwargs=case.kwargs(whole_map))
+    client.raise_request_exception = False
+    failures = []
+    for index, persona in enumerate(fuzz_personas(case)):
+        client.logout()
+        if persona:
+            client.force_login(getattr(whole_map, persona))
+        for value in (*HOSTILE, [HOSTILE[0], HOSTILE[1]]):
+            queries = [{name: value} for name in PARAMETERS[key]] if index == 0 else []
+            for query in [*queries, dict.fromkeys(PARAMETERS[key], value)]:
+                response = client.get(url, {**case.query(whole_map), **query})
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                if response.status_code >= 500:
+                    failures.append(f"{persona} {sorted(query)}={str(value)[:20]!r}: {response.status_code}")
+    assert not failures, f"{key} ({url}):\n" + "\n".join(failures)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, profile_of
+from common.params import parse_id
 from ledger.renderers import report_download, report_format
 from villages.selectors import townships_visible_to
 
@@ -117,9 +118,7 @@ def year_report(request: HttpRequest, pk: int) -> HttpResponse:
     townships = townships_visible_to(request.user).filter(bureau_id=period.bureau_id).order_by("code")
     if _is_bureau_of(request.user, period):
         raw = request.GET.get("township", "")
-        township = get_object_or_404(townships, pk=raw) if raw.isdigit() else None
-        if raw and not raw.isdigit():
-            raise Http404
+        township = get_object_or_404(townships, pk=parse_id(raw)) if raw else None
     elif profile is not None and profile.role == Role.OFFICE_STAFF:
         township = get_object_or_404(townships, pk=profile.township_id)
         if request.GET.get("township", str(township.pk)) != str(township.pk):

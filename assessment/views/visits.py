@@ -21,6 +21,7 @@ from accounts.models import Role, profile_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to
 from common.pagination import paginate
+from common.params import parse_id
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
 
@@ -253,8 +254,8 @@ def return_visit_create(request: HttpRequest) -> HttpResponse:
             return redirect("assessment:return_visit_detail", pk=visit.pk)
     else:
         initial = {"visited_on": timezone.localdate()}
-        if request.GET.get("village", "").isdigit():
-            initial["village"] = request.GET["village"]
+        if village_id := parse_id(request.GET.get("village")):
+            initial["village"] = village_id
         form = ReturnVisitForm(initial=initial, user=request.user)
     return render(request, "assessment/visit_form.html", {"form": form})
 

@@ -145,7 +145,11 @@ def worklog_add_photos(request, pk: int):
 
 @login_required
 def worklog_detail(request, pk: int):
-    worklog = get_worklog_for_user(request.user, pk)
+    return worklog_page(request, get_worklog_for_user(request.user, pk))
+
+
+def worklog_page(request, worklog: WorkLog, *, refused: dict | None = None):
+    """The log's page; `refused` (action, log, text): a review form sent back as typed, with its message."""
     service_types = list(worklog.service_types.all())
     may_add_photos = services.worklog_may_add_photos(worklog, request.user)
     context = {
@@ -158,6 +162,7 @@ def worklog_detail(request, pk: int):
         "trail": _trail(worklog),
         "may_edit": services.worklog_may_edit(worklog, request.user),
         "photos_form": PhotosForm(worklog=worklog) if may_add_photos else None,
+        "refused": refused,
     }
     return render(request, "ledger/worklog_detail.html", context)
 

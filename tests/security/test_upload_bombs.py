@@ -78,7 +78,9 @@ def test_it_still_accepts_a_12_megapixel_phone_photo(advisor_client, village):
     assert max(stored.size) <= 1600
 
 
-PDF_WITH_SCRIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n"
+PDF_WITH_SCRIPT = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n"
+)
 
 
 def test_it_serves_a_lecture_outline_as_a_download_under_a_name_of_its_own(advisor_client, village):
