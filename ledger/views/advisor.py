@@ -159,7 +159,7 @@ def worklog_page(request, worklog: WorkLog, *, refused: dict | None = None):
         "photos": list(worklog.photos.all()),
         "lecture": Lecture.objects.filter(worklog=worklog).first(),
         "incident": Incident.objects.filter(worklog=worklog).first(),
-        "trail": _trail(worklog),
+        "trail": _trail(worklog, request.user),
         "may_edit": services.worklog_may_edit(worklog, request.user),
         "photos_form": PhotosForm(worklog=worklog) if may_add_photos else None,
         "refused": refused,
@@ -243,13 +243,13 @@ def incident_create(request):
 # --- the trail: each edit's changed fields, in words ---
 
 
-def _trail(worklog: WorkLog) -> list[dict]:
+def _trail(worklog: WorkLog, user) -> list[dict]:
     return [
         {
             "event": event,
             "changes": [
                 (_field_label(field), old or _("（空）"), new or _("（空）"))
-                for field, (old, new) in event.changes.items()
+                for field, (old, new) in event.changes_shown_to(user).items()
             ],
         }
         for event in worklog.events.select_related("by__profile")
