@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, profile_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to
+from common.once import OneTimeTokenForm, create_once
 from common.pagination import paginate
 from common.params import parse_id
 from villages.models import Township, Village
@@ -129,7 +130,7 @@ class InspectionFilter(_PlaceFilter):
 # --- forms ---
 
 
-class ReturnVisitForm(forms.Form):
+class ReturnVisitForm(OneTimeTokenForm):
     village = _VillageChoice(label=gettext_lazy("村(社区)"), queryset=Village.objects.none())
     visited_on = forms.DateField(label=gettext_lazy("回访日期"), widget=_date_input())
     contact_kind = forms.ChoiceField(
@@ -156,7 +157,7 @@ class ReturnVisitForm(forms.Form):
         )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(OneTimeTokenForm):
     township = forms.ModelChoiceField(label=gettext_lazy("乡镇(街道)"), queryset=Township.objects.none())
     village = _VillageChoice(
         label=gettext_lazy("村(社区)"),
@@ -204,11 +205,15 @@ class ResolveForm(forms.Form):
 
 
 def _record(request: HttpRequest, form: forms.Form, record) -> object | None:
-    """Run the service with the form's data; a refusal shows on the form, keeping what was typed."""
+    """Run the service with the form's data; a refusal shows on the form, keeping what was typed. A create form
+    sent again (its one-time token) gives the row the first sending made."""
     if not form.is_valid():
         return None
+    data = {name: value for name, value in form.cleaned_data.items() if name != "client_uuid"}
     try:
-        return record(form.cleaned_data)
+        if isinstance(form, OneTimeTokenForm):
+            return create_once(user=request.user, token=form.token, create=lambda: record(data))[0]
+        return record(data)
     except ValidationError as error:
         form.add_error(None, error)
         return None

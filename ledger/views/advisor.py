@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import private_file_response
+from common.once import create_once
 from ledger import services
 from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors
 from ledger.models import Incident, Lecture, ServiceType, WorkLog, WorkLogPhoto
@@ -133,13 +134,20 @@ def worklog_add_photos(request, pk: int):
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["photos"])
-        photos = services.worklog_add_photos(
-            worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+        photos, created = create_once(
+            user=request.user,
+            token=form.token,
+            create=lambda: services.worklog_add_photos(
+                worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+            ),
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, _("已添加 %(n)s 张照片。") % {"n": len(photos)})
+        if created:
+            messages.success(request, _("已添加 %(n)s 张照片。") % {"n": len(photos)})
+        else:
+            messages.info(request, _("这些照片已经添加过，未重复保存。"))
     return redirect(worklog)
 
 
@@ -225,15 +233,22 @@ def incident_create(request):
         form = IncidentForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.incident_report(
-                    by=request.user,
-                    village=form.cleaned_data["village"],
-                    summary=form.cleaned_data["summary"],
+                _incident, created = create_once(
+                    user=request.user,
+                    token=form.token,
+                    create=lambda: services.incident_report(
+                        by=request.user,
+                        village=form.cleaned_data["village"],
+                        summary=form.cleaned_data["summary"],
+                    ),
                 )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, _("已立即报告司法所。请保持电话畅通，并及时补记工作日志。"))
+                if created:
+                    messages.success(request, _("已立即报告司法所。请保持电话畅通，并及时补记工作日志。"))
+                else:
+                    messages.info(request, _("这个事项已经报告过，未重复报告。"))
                 return redirect("home")
     else:
         form = IncidentForm(user=request.user, village=request.GET.get("village"))
