@@ -216,6 +216,7 @@ class WorkLogForm(_ServiceForm):
 
     def __init__(self, *args, worklog: WorkLog | None = None, **kwargs):
         super().__init__(*args, worklog=worklog, **kwargs)
+        self.worklog = worklog
         if worklog is not None:
             left = MAX_PHOTOS - len(worklog.photos.all())
             self.fields["photos"].max_files = left
@@ -235,6 +236,12 @@ class WorkLogForm(_ServiceForm):
 
     def clean_version(self) -> datetime | None:
         value = self.cleaned_data["version"]
+        if (
+            not value and self.worklog is not None
+        ):  # an edit must say which version it changes, or it overwrites
+            self.add_error(None, STALE_MESSAGE)
+            self.show_current_version(self.worklog)
+            return None
         try:
             return datetime.fromisoformat(value) if value else None
         except ValueError:

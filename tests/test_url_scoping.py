@@ -27,8 +27,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from assessment.forms import OfficeRatingForm, SelfAssessForm, VillageRatingForm
 from assessment.models import Review
 from assessment.services import review_period_compute
+from common.versions import record_version
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period
@@ -303,6 +305,21 @@ def a_period(bureau: str) -> Callable[[SimpleNamespace], dict]:
 
 def review_form(**fields) -> Callable[[SimpleNamespace], dict]:
     return lambda w: fields
+
+
+def versioned_form(form_class, row_of: Callable[[SimpleNamespace], object], **fields) -> Callable:
+    """The form with the version of the row just made for the case (common/versions.py)."""
+    return lambda w: {**fields, "version": record_version(row_of(w), form_class.base_fields)}
+
+
+def latest_review(w: SimpleNamespace) -> Review:
+    return Review.objects.filter(advisor=w.advisor).latest("pk")
+
+
+def latest_review_village(village: str) -> Callable[[SimpleNamespace], object]:
+    from assessment.models import ReviewVillage
+
+    return lambda w: ReviewVillage.objects.filter(village=getattr(w, village)).latest("pk")
 
 
 # Who reads `advisor`'s review (village, second_village of `township`), and `other_advisor`'s.
@@ -1199,7 +1216,9 @@ URLS: dict[str, list[Case]] = {
     "assessment:review_self_assess": review_action(
         "the advisor's self-assessment",
         {"advisor_user"},
-        review_form(self_assessment="按时到村服务，完成讲座。", self_rating="good"),
+        versioned_form(
+            SelfAssessForm, latest_review, self_assessment="按时到村服务，完成讲座。", self_rating="good"
+        ),
     ),
     "assessment:review_confirm": review_action("the advisor confirms the indicators", {"advisor_user"}),
     "assessment:review_object": review_action(
@@ -1208,7 +1227,9 @@ URLS: dict[str, list[Case]] = {
     "assessment:review_office_rate": review_action(
         "the justice office's rating",
         {"office_user"},
-        review_form(office_rating="good", office_comment="服务认真，群众满意。"),
+        versioned_form(
+            OfficeRatingForm, latest_review, office_rating="good", office_comment="服务认真，群众满意。"
+        ),
     ),
     "assessment:review_answer": review_action(
         "the office answers an open objection",
@@ -1251,7 +1272,12 @@ URLS: dict[str, list[Case]] = {
             {"liaison_user", "office_user"},
             forbidden=BUREAU | {"advisor_user", "superuser"},
             method="post",
-            data=review_form(village_rating="good", village_comment="每月按时到村"),
+            data=versioned_form(
+                VillageRatingForm,
+                latest_review_village("village"),
+                village_rating="good",
+                village_comment="每月按时到村",
+            ),
         ),
         Case(
             "the village of another township: its office only",
@@ -1259,7 +1285,9 @@ URLS: dict[str, list[Case]] = {
             {"other_office_user"},
             forbidden=BUREAU | {"other_advisor_user", "superuser"},
             method="post",
-            data=review_form(village_rating="pass"),
+            data=versioned_form(
+                VillageRatingForm, latest_review_village("other_township_village"), village_rating="pass"
+            ),
         ),
     ],
     # --- the payout sheet and the year-end report of a period (assessment/views/sheets.py) ---
