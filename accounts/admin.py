@@ -10,6 +10,7 @@ from common.masking import mask_phone
 from . import security
 from .admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from .models import LoginLock, Profile, Role
+from .policy import is_operator
 from .selectors import profiles_visible_to, users_visible_to
 from .services import user_assign_role
 
@@ -18,7 +19,7 @@ User = get_user_model()
 
 def _sync_role(user) -> None:
     """After an admin edit of a profile, bring the user's group and staff flag in line with the role."""
-    if user.is_superuser:
+    if is_operator(user):
         return  # never take the admin site away from a superuser
     profile = Profile.objects.select_related("bureau", "township").filter(user=user).first()
     if profile is None:
@@ -62,10 +63,10 @@ class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # A bureau admin creates an account and its role together on the user page (the profile inline); a user
     # without a profile belongs to no bureau and is outside their scope. Removing a role is done by removing the user.
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -83,7 +84,7 @@ class ProfileInline(ScopedAdminMixin, admin.StackedInline):
 
     def get_min_num(self, request, obj=None, **kwargs):
         # Every account a bureau admin creates gets a role in their bureau, or it would vanish from their scope.
-        return 0 if request.user.is_superuser else 1
+        return 0 if is_operator(request.user) else 1
 
 
 admin.site.unregister(User)
@@ -106,12 +107,12 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
+        if obj is not None and not is_operator(request.user):
             return self.bureau_fieldsets
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
+        if is_operator(request.user):
             return super().get_readonly_fields(request, obj)
         return ("is_staff", "last_login", "date_joined")
 

@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from common.versions import STALE_MESSAGE, record_version
 from villages.models import Bureau
 
-from .models import profile_of
+from .policy import is_operator, scope_of
 
-# --- reliability (issue 9): admin change forms carry a version; a save over someone else's change is refused ---
+# --- reliability: admin change forms carry a version; a save over someone else's change is refused ---
 
 VERSION_FIELD = "record_version"
 
@@ -116,10 +116,9 @@ class ScopedAdminMixin(VersionedAdminMixin):
         if "queryset" not in kwargs:
             # Also used to validate autocomplete input, so a posted id outside the scope is rejected.
             kwargs["queryset"] = self.get_related_scoped_queryset(db_field, request)
-        if db_field.remote_field.model is Bureau and not request.user.is_superuser:
-            profile = profile_of(request.user)
-            if profile is not None:
-                kwargs.setdefault("initial", profile.bureau_id)
+        scope = scope_of(request.user)
+        if db_field.remote_field.model is Bureau and not scope.is_operator and scope.has_role:
+            kwargs.setdefault("initial", scope.bureau_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -153,7 +152,7 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):

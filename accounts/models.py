@@ -14,10 +14,6 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("村联络员")
 
 
-BUREAU_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF})
-STAFF_ROLES = BUREAU_ROLES | {Role.OFFICE_STAFF}
-
-
 class Profile(models.Model):
     """Links a user to their role and the place it applies to.
 
@@ -68,13 +64,18 @@ class Profile(models.Model):
     def display_name(self) -> str:
         return self.full_name or self.user.get_username()
 
+    # For the templates; the rule itself is the access policy's (accounts/policy.py).
     @property
     def is_bureau(self) -> bool:
-        return self.role in BUREAU_ROLES
+        from .policy import Reach, reach_of_role
+
+        return reach_of_role(self.role) is Reach.BUREAU
 
     @property
     def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
+        from .policy import STAFF_REACHES, reach_of_role
+
+        return reach_of_role(self.role) in STAFF_REACHES
 
 
 def profile_of(user) -> Profile | None:

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from .models import LoginLock, PasswordState, Role, UserSession, profile_of
+from .models import LoginLock, PasswordState, UserSession
+from .policy import scope_of
 from .selectors import users_visible_to
 
 # What the login decided, in the session: when it happened, and which step (if any) comes before every page.
@@ -146,16 +147,15 @@ def may_use_second_factor(user) -> bool:
     """Every staff user (bureau admins and staff, justice-office staff) and whoever uses the admin site."""
     if not user.is_authenticated:
         return False
-    profile = profile_of(user)
-    return user.is_staff or user.is_superuser or (profile is not None and profile.is_staff_role)
+    scope = scope_of(user)
+    return user.is_staff or scope.is_operator or scope.is_staff
 
 
 def must_use_second_factor(user) -> bool:
     """With REQUIRE_2FA on: bureau admins, and whoever uses the admin site."""
     if not settings.REQUIRE_2FA:
         return False
-    profile = profile_of(user)
-    return user.is_staff or (profile is not None and profile.role == Role.BUREAU_ADMIN)
+    return user.is_staff or scope_of(user).is_bureau_admin
 
 
 def confirmed_devices(user) -> QuerySet[TOTPDevice]:
@@ -218,7 +218,7 @@ def otp_devices_reset(*, users) -> int:
 
 def lock_attempts_visible_to(user) -> QuerySet[LoginLock]:
     """The lockout records of the accounts the user may see."""
-    if user.is_authenticated and user.is_superuser:
+    if scope_of(user).is_operator:
         return LoginLock.objects.all()
     return LoginLock.objects.filter(username__in=users_visible_to(user).values("username"))
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from villages.models import Bureau, Township
 
 from .models import Profile, Role
+from .policy import ADMIN_SITE_ACCESS, is_operator, uses_admin_site
 from .security import password_set_by_admin
 
 # Apps whose records the bureau admin manages in the admin site.
@@ -26,12 +27,13 @@ def role_groups_sync() -> None:
     """One auth group per role, named in Chinese; the bureau admin's group holds the admin-site permissions."""
     for role in Role:
         group, _ = Group.objects.get_or_create(name=str(role.label))
-        if role == Role.BUREAU_ADMIN:
+        access = ADMIN_SITE_ACCESS.get(role)
+        if access == "manage":
             perms = Permission.objects.filter(
                 content_type__app_label__in=BUREAU_ADMIN_APPS
             ) | Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
             group.permissions.set(perms)
-        elif role == Role.BUREAU_STAFF:
+        elif access == "view":
             group.permissions.set(
                 Permission.objects.filter(
                     content_type__app_label__in=BUREAU_ADMIN_APPS, codename__startswith="view_"
@@ -48,9 +50,9 @@ def user_assign_role(
     profile.full_clean()
     profile.save()
     user.groups.set([Group.objects.get_or_create(name=str(role.label))[0]])
-    if not user.is_superuser:
+    if not is_operator(user):
         # Only the bureau admin uses the admin site.
-        user.is_staff = role == Role.BUREAU_ADMIN
+        user.is_staff = uses_admin_site(role)
         user.save(update_fields=["is_staff"])
     return profile
 

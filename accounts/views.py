@@ -28,7 +28,8 @@ from villages.selectors import townships_visible_to, villages_visible_to
 
 from . import security
 from .forms import OTPCodeForm
-from .models import Role, profile_of
+from .models import profile_of
+from .policy import Reach, scope_of
 
 # Rows of open incidents (office) or logs waiting for confirmation (liaison) shown on the home page.
 HOME_ROWS = 10
@@ -37,14 +38,15 @@ HOME_ROWS = 10
 @login_required
 def home(request):
     """What matters now to each role."""
-    profile = profile_of(request.user)
-    if profile is None:
+    scope = scope_of(request.user)
+    if not scope.has_role:
         return render(request, "accounts/home_norole.html")
-    if profile.is_bureau:
-        return _bureau_home(request)
-    return {Role.OFFICE_STAFF: _office_home, Role.ADVISOR: _advisor_home, Role.LIAISON: _liaison_home}[
-        profile.role
-    ](request)
+    return {
+        Reach.BUREAU: _bureau_home,
+        Reach.TOWNSHIP: _office_home,
+        Reach.ADVISOR: _advisor_home,
+        Reach.LIAISON: _liaison_home,
+    }[scope.role_reach](request)
 
 
 class AnnotatedPagePaginator(Paginator):

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from villages.models import Township, Village
 from villages.selectors import villages_visible_to
 
@@ -12,47 +12,34 @@ from .models import Advisor, Agreement, Firm
 
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
-    if user.is_authenticated and user.is_superuser:
-        return Agreement.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Agreement.objects.none()
-    if profile.is_bureau:
-        return Agreement.objects.filter(village__township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return Agreement.objects.filter(village__township_id=profile.township_id)
-    if profile.role == Role.ADVISOR:
+    return scope_of(user).filter(
+        Agreement.objects.all(),
+        bureau="village__township__bureau_id",
+        township="village__township_id",
         # An advisor sees all of their own agreements, past and draft included, and nobody else's.
-        return Agreement.objects.filter(advisor__user=user)
-    if profile.role == Role.LIAISON:
-        return Agreement.objects.in_force().filter(village__liaison=user)
-    return Agreement.objects.none()
+        advisor="advisor__user",
+        liaison=lambda: Agreement.objects.in_force().filter(village__liaison=user),
+    )
 
 
 def advisors_visible_to(user) -> QuerySet[Advisor]:
-    if user.is_authenticated and user.is_superuser:
-        return Advisor.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Advisor.objects.none()
-    if profile.is_bureau:
-        return Advisor.objects.filter(bureau_id=profile.bureau_id)
-    if profile.role == Role.ADVISOR:
-        return Advisor.objects.filter(user=user)
     # Justice offices and liaisons see the advisors serving their villages now or in the past.
-    serving = Agreement.objects.in_force().filter(village__in=villages_visible_to(user))
-    return Advisor.objects.filter(pk__in=serving.values("advisor_id"))
+    def serving() -> Q:
+        agreements = Agreement.objects.in_force().filter(village__in=villages_visible_to(user))
+        return Q(pk__in=agreements.values("advisor_id"))
+
+    return scope_of(user).filter(
+        Advisor.objects.all(), bureau="bureau_id", township=serving, advisor="user", liaison=serving
+    )
 
 
 def firms_visible_to(user) -> QuerySet[Firm]:
-    profile = profile_of(user)
-    if user.is_authenticated and user.is_superuser:
-        return Firm.objects.all()
-    if profile is None:
-        return Firm.objects.none()
-    if profile.is_bureau:
-        return Firm.objects.filter(bureau_id=profile.bureau_id)
-    return Firm.objects.filter(pk__in=advisors_visible_to(user).values("firm_id"))
+    def of_advisors() -> Q:
+        return Q(pk__in=advisors_visible_to(user).values("firm_id"))
+
+    return scope_of(user).filter(
+        Firm.objects.all(), bureau="bureau_id", township=of_advisors, advisor=of_advisors, liaison=of_advisors
+    )
 
 
 def get_advisor_for_user(user, pk: int) -> Advisor:

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedRelatedFieldListFilter
-from accounts.models import Role, profile_of
-from villages.selectors import bureaus_visible_to
+from accounts.policy import is_operator, scope_of
 
 from .models import (
     Inspection,
@@ -40,10 +39,7 @@ from .services import review_change_final
 
 
 def scoring_rules_visible_to(user) -> QuerySet[ScoringRule]:
-    profile = profile_of(user)
-    if not (user.is_superuser or (profile is not None and profile.is_bureau)):
-        return ScoringRule.objects.none()
-    return ScoringRule.objects.filter(bureau__in=bureaus_visible_to(user))
+    return scope_of(user).filter(ScoringRule.objects.all(), bureau="bureau_id")
 
 
 def deductions_visible_to(user) -> QuerySet[PayoutDeduction]:
@@ -55,8 +51,8 @@ def review_events_visible_to(user) -> QuerySet[ReviewEvent]:
 
 
 def _is_bureau_admin(user) -> bool:
-    profile = profile_of(user)
-    return user.is_superuser or (profile is not None and profile.role == Role.BUREAU_ADMIN)
+    scope = scope_of(user)
+    return scope.is_operator or scope.is_bureau_admin
 
 
 @admin.register(ScoringRule)
@@ -96,7 +92,7 @@ class ScoringRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return _is_bureau_admin(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
 
 @admin.register(ReviewPeriod)
@@ -231,7 +227,7 @@ class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_change_permission(self, request, obj=None):
         """Only a final review may be changed here (the others go through the review pages), by a bureau admin."""
@@ -423,4 +419,4 @@ class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)

@@ -2,80 +2,74 @@
 
 Every view, export, admin page and task of the assessment goes through here; out of scope is 404.
 - bureau staff: their bureau's everything;
-- justice-office staff: the reviews with a village of their township, their township's visits and inspections;
+- justice-office staff: the reviews with a village of their township (of a review's village rows, their own
+  township's only), their township's visits and inspections;
 - an advisor: their own reviews only (not the return visits or inspections themselves: their effect shows in the
   indicators);
 - a village liaison: the rows of their village, to give the village's rating.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 
 from .models import Inspection, ReturnVisit, Review, ReviewPeriod, ReviewVillage
 
 
 def reviews_visible_to(user) -> QuerySet[Review]:
-    if user.is_authenticated and user.is_superuser:
-        return Review.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Review.objects.none()
-    if profile.is_bureau:
-        return Review.objects.filter(period__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        in_township = ReviewVillage.objects.filter(
-            review=OuterRef("pk"), village__township_id=profile.township_id
+    scope = scope_of(user)
+
+    def in_township() -> Q:
+        return Q(
+            Exists(
+                ReviewVillage.objects.filter(review=OuterRef("pk"), village__township_id=scope.township_id)
+            )
         )
-        return Review.objects.filter(Exists(in_township))
-    if profile.role == Role.ADVISOR:
-        return Review.objects.filter(advisor__user=user)
-    return Review.objects.none()
+
+    return scope.filter(
+        Review.objects.all(), bureau="period__bureau_id", township=in_township, advisor="advisor__user"
+    )
 
 
 def review_villages_visible_to(user) -> QuerySet[ReviewVillage]:
-    profile = profile_of(user)
-    if profile is not None and profile.role == Role.LIAISON:
-        return ReviewVillage.objects.filter(village__liaison=user)
-    return ReviewVillage.objects.filter(review__in=reviews_visible_to(user))
+    """A review's village rows, scoped like the village: an office sees its own township's rows only, not those of
+    another township the same advisor serves."""
+    return scope_of(user).filter(
+        ReviewVillage.objects.all(),
+        bureau="review__period__bureau_id",
+        township="village__township_id",
+        advisor="review__advisor__user",
+        liaison="village__liaison",
+    )
 
 
 def periods_visible_to(user) -> QuerySet[ReviewPeriod]:
-    if user.is_authenticated and user.is_superuser:
-        return ReviewPeriod.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return ReviewPeriod.objects.none()
-    if profile.is_staff_role:
-        return ReviewPeriod.objects.filter(bureau_id=profile.bureau_id)
-    return ReviewPeriod.objects.filter(pk__in=review_villages_visible_to(user).values("review__period_id"))
+    scope = scope_of(user)
+
+    def of_rows() -> Q:
+        return Q(pk__in=review_villages_visible_to(user).values("review__period_id"))
+
+    return scope.filter(
+        ReviewPeriod.objects.all(),
+        bureau="bureau_id",
+        # A justice office takes part in all of its bureau's reviews.
+        township=lambda: Q(bureau_id__in=scope.bureau_ids),
+        advisor=of_rows,
+        liaison=of_rows,
+    )
 
 
 def return_visits_visible_to(user) -> QuerySet[ReturnVisit]:
-    if user.is_authenticated and user.is_superuser:
-        return ReturnVisit.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return ReturnVisit.objects.none()
-    if profile.is_bureau:
-        return ReturnVisit.objects.filter(village__township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return ReturnVisit.objects.filter(village__township_id=profile.township_id)
-    return ReturnVisit.objects.none()
+    return scope_of(user).filter(
+        ReturnVisit.objects.all(), bureau="village__township__bureau_id", township="village__township_id"
+    )
 
 
 def inspections_visible_to(user) -> QuerySet[Inspection]:
-    if user.is_authenticated and user.is_superuser:
-        return Inspection.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Inspection.objects.none()
-    if profile.is_bureau:
-        return Inspection.objects.filter(township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return Inspection.objects.filter(township_id=profile.township_id)
-    return Inspection.objects.none()
+    return scope_of(user).filter(
+        Inspection.objects.all(), bureau="township__bureau_id", township="township_id"
+    )
 
 
 def get_review_for_user(user, pk: int) -> Review:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 from audit.services import audit_bulk_change
 from villages.models import Bureau
@@ -212,46 +212,31 @@ def is_reviewed_advisor(review: Review, user) -> bool:
 
 def may_rate_as_office(review: Review, user) -> bool:
     """Justice-office staff of a township where the advisor served a village in this review."""
-    profile = profile_of(user)
-    return (
-        profile is not None
-        and profile.role == Role.OFFICE_STAFF
-        and review.villages.filter(village__township_id=profile.township_id).exists()
-    )
+    scope = scope_of(user)
+    return scope.is_office and review.villages.filter(village__township_id=scope.township_id).exists()
 
 
 def may_decide(review: Review, user) -> bool:
     """The bureau's staff of the review's bureau set the final tier."""
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau and profile.bureau_id == review.period.bureau_id
+    return scope_of(user).runs_bureau(review.period.bureau_id)
 
 
 def may_rate_village(row: ReviewVillage, user) -> bool:
     """The village's liaison, or its justice office recording the village's rating on its behalf."""
     if row.village.liaison_id == user.pk:
         return True
-    profile = profile_of(user)
-    return (
-        profile is not None
-        and profile.role == Role.OFFICE_STAFF
-        and profile.township_id == row.village.township_id
-    )
+    return scope_of(user).is_office_of(row.village.township_id)
 
 
 def may_run_period(period: ReviewPeriod, user) -> bool:
     """The bureau's staff open, recompute and close their bureau's review periods."""
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau and profile.bureau_id == period.bureau_id
+    return scope_of(user).runs_bureau(period.bureau_id)
 
 
 def may_change_final(review: Review, user) -> bool:
     """After the lock, a bureau admin of the review's bureau (or a superuser) may change the final tier."""
-    profile = profile_of(user)
-    return user.is_superuser or (
-        profile is not None
-        and profile.role == Role.BUREAU_ADMIN
-        and profile.bureau_id == review.period.bureau_id
-    )
+    scope = scope_of(user)
+    return scope.is_operator or scope.administers_bureau(review.period.bureau_id)
 
 
 def _require(allowed: bool) -> None:
@@ -610,8 +595,7 @@ def return_visit_record(
     """回访: bureau staff of the village's bureau ask a cadre or a resident about the advisor serving it that day."""
     from .models import ReturnVisit
 
-    profile = profile_of(by)
-    _require(profile is not None and profile.is_bureau and profile.bureau_id == village.township.bureau_id)
+    _require(scope_of(by).runs_bureau(village.township.bureau_id))
     _not_in_future(visited_on, "visited_on", _("回访日期"))
     agreement = (
         Agreement.objects.covering(visited_on).filter(village=village).select_related("advisor").first()
@@ -645,12 +629,7 @@ def return_visit_record(
 
 
 def may_record_inspection(user, township) -> bool:
-    profile = profile_of(user)
-    if profile is None:
-        return False
-    if profile.is_bureau:
-        return profile.bureau_id == township.bureau_id
-    return profile.role == Role.OFFICE_STAFF and profile.township_id == township.pk
+    return scope_of(user).oversees_township(township)
 
 
 @transaction.atomic
@@ -671,9 +650,8 @@ def inspection_record(
     day unless another is named."""
     from .models import Inspection
 
-    profile = profile_of(by)
     _require(may_record_inspection(by, township))
-    kind = Inspection.Kind.BUREAU if profile.is_bureau else Inspection.Kind.OFFICE
+    kind = Inspection.Kind.BUREAU if scope_of(by).is_bureau else Inspection.Kind.OFFICE
     if village is not None and village.township_id != township.pk:
         raise ValidationError({"village": _("所选村(社区)不属于该乡镇(街道)。")})
     if advisor is not None and advisor.bureau_id != township.bureau_id:

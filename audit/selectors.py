@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 
 from .models import AuditEntry
 
@@ -11,20 +11,20 @@ from .models import AuditEntry
 def can_read_audit_trail(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser:
-        return True
-    profile = profile_of(user)
-    return profile is not None and profile.role == Role.BUREAU_ADMIN
+    scope = scope_of(user)
+    return scope.is_operator or scope.is_bureau_admin
 
 
 def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
     """Entries whose user is in the bureau admin's bureau, failed logins with one of their user names included."""
     if not can_read_audit_trail(user):
         return AuditEntry.objects.none()
-    if user.is_superuser:
-        return AuditEntry.objects.all()
-    bureau_users = get_user_model().objects.filter(profile__bureau_id=profile_of(user).bureau_id)
-    return AuditEntry.objects.filter(
-        Q(actor_id__in=bureau_users.values("pk"))
-        | Q(actor_id__isnull=True, actor_username__in=bureau_users.values("username"))
-    )
+
+    def of_bureau_users() -> Q:
+        bureau_users = get_user_model().objects.filter(profile__bureau_id__in=scope.bureau_ids)
+        return Q(actor_id__in=bureau_users.values("pk")) | Q(
+            actor_id__isnull=True, actor_username__in=bureau_users.values("username")
+        )
+
+    scope = scope_of(user)
+    return scope.filter(AuditEntry.objects.all(), bureau=of_bureau_users)

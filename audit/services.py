@@ -51,7 +51,7 @@ def client_ip(request) -> str | None:
     if request is None:
         return None
     candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
+    if settings.AUDIT_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded.strip():
             candidate = forwarded.split(",")[0].strip()
@@ -126,7 +126,7 @@ def audit_bulk_change(model, *, detail: str, data: dict) -> None:
 
 def retention_days() -> int:
     """`AUDIT_RETENTION_DAYS` (default and minimum 180); a smaller setting is refused, never applied."""
-    days = getattr(settings, "AUDIT_RETENTION_DAYS", MINIMUM_RETENTION_DAYS)
+    days = settings.AUDIT_RETENTION_DAYS
     if not isinstance(days, int) or days < MINIMUM_RETENTION_DAYS:
         raise ImproperlyConfigured(
             f"AUDIT_RETENTION_DAYS 不能小于 {MINIMUM_RETENTION_DAYS} 天（《网络安全法》第二十一条），当前为 {days!r}。"

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,12 @@ def _counterparts(user) -> tuple[set[int], set[int]]:
         return cached
     advisors: set[int] = set()
     villages: set[int] = set()
-    profile = profile_of(user)
-    if profile is not None and profile.role in (Role.LIAISON, Role.ADVISOR):
+    scope = scope_of(user)
+    if scope.is_liaison or scope.is_advisor:
         from advisors.models import Agreement
 
         current = Agreement.objects.current()
-        if profile.role == Role.LIAISON:
+        if scope.is_liaison:
             advisors = set(current.filter(village__liaison=user).values_list("advisor_id", flat=True))
         else:
             villages = set(
@@ -122,12 +122,7 @@ def exports_in_full(user, worklog) -> bool:
     The caller has scoped the log already."""
     if worklog.advisor.user_id == user.pk:
         return True
-    profile = profile_of(user)
-    return (
-        profile is not None
-        and profile.role == Role.OFFICE_STAFF
-        and profile.township_id == worklog.village.township_id
-    )
+    return scope_of(user).is_office_of(worklog.village.township_id)
 
 
 REVEALED_SESSION_KEY = "pipl_revealed"

@@ -1,6 +1,10 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db import OperationalError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -28,3 +32,15 @@ def reveal_phone(request, kind: str, pk: int):
     ):
         back = obj.get_absolute_url()
     return redirect(back)
+
+
+def server_error(request):
+    """handler500: the site's own page. A database that is busy or unreachable (OperationalError: "database is
+    locked", a dropped connection) is a 503 that says to try again in a minute; anything else the 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError):
+        response = HttpResponseServerError(loader.get_template("503.html").render())
+        response.status_code = 503
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
-    # --- identity (issue 9): login lockout, second factor ---
+    # --- identity: login lockout, second factor ---
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -57,10 +57,15 @@ INSTALLED_APPS = [
     "notifications",
     "deadlines",
     "demo",
-    # --- audit (issue 9, 安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
+    # --- audit (安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
     "auditlog",
     "audit",
 ]
+
+# The benchmark and load-test commands: development only, or BENCHMARKS=1 to measure on production settings.
+BENCHMARKS = env.bool("BENCHMARKS", default=DEBUG)
+if BENCHMARKS:
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -70,14 +75,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # --- audit (issue 9): the user and address of every model change; permission denials into the trail ---
+    # --- audit: the user and address of every model change; permission denials into the trail ---
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # --- identity (issue 9): 12-hour sessions; the second factor and a due password change before any page ---
+    # --- identity: 12-hour sessions; the second factor and a due password change before any page ---
     "accounts.middleware.SessionLimitMiddleware",
     "accounts.middleware.SecurityGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # --- security headers (issue 9): CSP on every response; no-store on every response to a signed-in user ---
+    # --- security headers: CSP on every response; no-store on every response to a signed-in user ---
     "csp.middleware.CSPMiddleware",
     "common.middleware.NoStoreForSignedInMiddleware",
     # Last, as django-axes asks: turns a lockout into the login page with its message.
@@ -110,16 +115,38 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Reliability (issue 9): each request is one transaction; tasks and mails go out with transaction.on_commit.
+# Reliability: each request is one transaction; tasks and mails go out with transaction.on_commit.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default holds a handful of people at once: readers never wait for the writer (WAL), a writer
+    # waits its turn up to SQLITE_TIMEOUT seconds instead of failing with "database is locked", and every
+    # transaction takes the write lock when it begins (IMMEDIATE), so none fails later when it first writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: with Redis down, a page waits a fraction of a second for the cache, then is served uncached
+    # (common/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "common.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Production without a shared cache is refused (system check common.E001): the search limit and the public pages'
+# cache would be per process. A single-process installation (one gunicorn worker) may say so here.
+SINGLE_PROCESS = env.bool("SINGLE_PROCESS", default=False)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -127,7 +154,7 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-# --- Celery reliability (issue 9) ---
+# --- Celery reliability ---
 # A task is acknowledged after it ran, and given back to the queue when its worker dies mid-run, so a crash loses
 # nothing (every task is idempotent); each worker process takes one task at a time. Limits stop a stuck task: the soft
 # one raises SoftTimeLimitExceeded inside it, the hard one kills the process. No ETA/countdown beyond an hour (the
@@ -152,7 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge": {"task": "audit.tasks.purge_audit_trail", "schedule": crontab(hour=3, minute=20)},
 }
 
-# --- audit (issue 9, 安全审计): the trail is kept AUDIT_RETENTION_DAYS (at least 180, Cybersecurity Law art. 21) ---
+# --- audit (安全审计): the trail is kept AUDIT_RETENTION_DAYS (at least 180, Cybersecurity Law art. 21) ---
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 # auditlog's own LogEntry is replaced by audit.AuditEntry: its migrations (an unused table) are not run.
 MIGRATION_MODULES = {"auditlog": None}
@@ -161,7 +188,7 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 # Only behind a reverse proxy that sets X-Forwarded-For itself; otherwise the client could write any address.
 AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 
-# --- identity (issue 9, 身份鉴别): passwords, lockout, sessions, second factor (accounts/, README "Settings") ---
+# --- identity (身份鉴别): passwords, lockout, sessions, second factor (accounts/, README "Settings") ---
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -243,10 +270,19 @@ PUBLIC_SEARCH_RATE = env.int("PUBLIC_SEARCH_RATE", default=30)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo@2026")
 
-# Backups (issue 9): `manage.py backup` writes here unless given --output (README "Backups").
+# `manage.py backup` writes here unless given --output (README "Backups").
 BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
 
-# --- transport and headers (issue 9): production passes `manage.py check --deploy --fail-level WARNING` ---
+# The channels every notification goes out through, besides the in-app list (notifications/channels.py).
+NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["notifications.channels.EmailChannel"])
+# Seconds before a failed delivery's first retry; each next retry waits about twice as long.
+NOTIFICATION_RETRY_BACKOFF = env.int("NOTIFICATION_RETRY_BACKOFF", default=30)
+# The hourly deadline run also does any job of this many past days not yet done (a stopped beat loses nothing),
+DEADLINES_CATCH_UP_DAYS = env.int("DEADLINES_CATCH_UP_DAYS", default=35)
+# and sends the day's reminders from this hour on (Asia/Shanghai), not at midnight.
+DEADLINES_REMINDER_HOUR = env.int("DEADLINES_REMINDER_HOUR", default=8)
+
+# --- transport and headers: production passes `manage.py check --deploy --fail-level WARNING` ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -284,7 +320,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# PIPL (issue 9): no full mobile or ID number in a log line or an error report (common/log_scrubbing.py). Every
+# PIPL: no full mobile or ID number in a log line or an error report (common/log_scrubbing.py). Every
 # handler carries the scrubbing filter; Django's own (the request log, the error mail to ADMINS) are redefined here
 # to carry it too, and the error report itself is masked.
 ADMINS = [("管理员", a) for a in env.list("ADMINS", default=[])]
@@ -311,8 +347,10 @@ LOGGING = {
             "formatter": "django.server",
             "filters": ["scrub_personal_numbers"],
         },
+        # Errors only: a 404 or a refused search (429) is logged as a warning and mails nobody.
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "common.log_scrubbing.SafeAdminEmailHandler",
+            "level": "ERROR",
             "filters": ["require_debug_false", "scrub_personal_numbers"],
         },
     },

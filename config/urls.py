@@ -13,6 +13,8 @@ admin.site.site_header = _("村(居)法律顾问管理系统")
 admin.site.site_title = _("村(居)法律顾问")
 admin.site.index_title = _("司法局管理后台")
 
+handler500 = "common.views.server_error"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     # Identity (accounts/security.py): Django's password page that also records the change, and the second factor.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
+from accounts.policy import is_operator, scope_of
 
 from .models import Flag, JobRun
 from .selectors import flags_visible_to
@@ -9,7 +10,7 @@ from .selectors import flags_visible_to
 
 def job_runs_visible_to(user) -> QuerySet[JobRun]:
     """The jobs run for every bureau at once, their results counting all of them: the system operator's only."""
-    return JobRun.objects.all() if user.is_superuser else JobRun.objects.none()
+    return scope_of(user).filter(JobRun.objects.all())
 
 
 @admin.register(Flag)
@@ -44,4 +45,4 @@ class JobRunAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)

@@ -33,11 +33,11 @@ TICK = "tick"
 
 
 def catch_up_days() -> int:
-    return getattr(settings, "DEADLINES_CATCH_UP_DAYS", 35)
+    return settings.DEADLINES_CATCH_UP_DAYS
 
 
 def reminder_hour() -> int:
-    return getattr(settings, "DEADLINES_REMINDER_HOUR", 8)
+    return settings.DEADLINES_REMINDER_HOUR
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 from ledger.models import LedgerSubmission, ServiceMode, TownshipLedger, WorkLog
 from villages.models import Bureau, ServicePeriod, Township, Village
@@ -34,22 +34,13 @@ from .periods import (
 
 
 def flags_visible_to(user) -> QuerySet[Flag]:
-    if user.is_authenticated and user.is_superuser:
-        return Flag.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Flag.objects.none()
-    if profile.is_bureau:
-        return Flag.objects.filter(bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return Flag.objects.filter(township_id=profile.township_id)
-    return Flag.objects.none()
+    return scope_of(user).filter(Flag.objects.all(), bureau="bureau_id", township="township_id")
 
 
 def may_see_dashboard(user) -> bool:
     """Bureau roles, justice-office staff and superusers; advisors, liaisons and people without a role may not."""
-    profile = profile_of(user)
-    return (profile is not None and profile.is_staff_role) or (user.is_authenticated and user.is_superuser)
+    scope = scope_of(user)
+    return scope.is_staff or scope.is_operator
 
 
 @dataclass(frozen=True)
@@ -66,12 +57,15 @@ class Scope:
 
 def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
     """A bureau role's or office's own scope; a superuser without one sees one bureau (`bureau_id`, or the first)."""
-    profile = profile_of(user)
-    if profile is not None and profile.is_staff_role:
+    scope = scope_of(user)
+    if scope.is_staff:
         return Scope(
-            profile.bureau, villages_visible_to(user), townships_visible_to(user), flags_visible_to(user)
+            scope.profile.bureau,
+            villages_visible_to(user),
+            townships_visible_to(user),
+            flags_visible_to(user),
         )
-    if user.is_authenticated and user.is_superuser:
+    if scope.is_operator:
         bureaus = Bureau.objects.order_by("name")
         bureau = (bureaus.filter(pk=bureau_id).first() if bureau_id else None) or bureaus.first()
         if bureau is None:

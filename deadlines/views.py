@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.pagination import PER_PAGE
 from common.params import parse_id
 
@@ -22,8 +22,7 @@ def dashboard(request):
         raise PermissionDenied(_("还没有司法局。"))
     board = deadlines_dashboard(scope)
     # A township fits on a page; a bureau's hundreds of villages are listed by exception unless asked for all.
-    profile = profile_of(request.user)
-    default = "all" if profile is not None and profile.role == Role.OFFICE_STAFF else "attention"
+    default = "all" if scope_of(request.user).is_office else "attention"
     show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
     page = Paginator(board.villages if show == "all" else board.attention, PER_PAGE).get_page(
         request.GET.get("page")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Role
+from accounts.policy import Reach, reach_of_role
 from accounts.security import password_set_by_user
 from accounts.services import user_assign_role
 from advisors.models import Advisor, Agreement, Firm
@@ -263,7 +264,7 @@ def ensure_demo_users(bureau: Bureau) -> list[DemoLogin]:
     logins = []
     for username, role, full_name in STAFF_LOGINS:
         user = _demo_user(username)
-        office = township if role == Role.OFFICE_STAFF else None
+        office = township if reach_of_role(role) is Reach.TOWNSHIP else None
         user_assign_role(user=user, role=role, bureau=bureau, township=office, full_name=full_name)
         logins.append(DemoLogin(username, str(role.label), full_name))
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from accounts.models import profile_of
+from accounts.policy import scope_of
 from notifications.services import notify
 from villages.models import Bureau
 from villages.selectors import bureaus_visible_to
@@ -49,19 +49,9 @@ NOT_QUEUED_MESSAGE = gettext_lazy("无法提交后台任务，请稍后重新导
 # --- who sees what ---
 
 
-def _is_bureau_role(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau
-
-
 def ledger_exports_visible_to(user) -> QuerySet[LedgerExport]:
     """Bureau roles see their bureau's exports (whoever asked for them); the superuser all; anyone else none."""
-    if user.is_authenticated and user.is_superuser:
-        return LedgerExport.objects.all()
-    profile = profile_of(user)
-    if profile is None or not profile.is_bureau:
-        return LedgerExport.objects.none()
-    return LedgerExport.objects.filter(bureau_id=profile.bureau_id)
+    return scope_of(user).filter(LedgerExport.objects.all(), bureau="bureau_id")
 
 
 def get_ledger_export_for_user(user, pk: int) -> LedgerExport:
@@ -70,7 +60,8 @@ def get_ledger_export_for_user(user, pk: int) -> LedgerExport:
 
 def export_bureaus(user) -> QuerySet[Bureau]:
     """The bureaus whose whole-bureau workbook the user may ask for: bureau roles their own, the superuser any."""
-    if (user.is_authenticated and user.is_superuser) or _is_bureau_role(user):
+    scope = scope_of(user)
+    if scope.is_operator or scope.is_bureau:
         return bureaus_visible_to(user)
     return Bureau.objects.none()
 

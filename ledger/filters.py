@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to, agreements_visible_to
 from common.params import parse_month
@@ -36,8 +36,7 @@ def month_input(**attrs) -> forms.TextInput:
 
 def _villages_of(user):
     """The villages whose logs a person may look for: an advisor's past villages too, others their scope."""
-    profile = profile_of(user)
-    if profile is not None and profile.role == Role.ADVISOR:
+    if scope_of(user).is_advisor:
         return Village.objects.filter(pk__in=agreements_visible_to(user).values("village_id"))
     return villages_visible_to(user)
 
@@ -80,17 +79,16 @@ class WorkLogFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        profile = profile_of(user)
-        role = profile.role if profile else None
-        if role in (Role.ADVISOR, Role.LIAISON):
+        scope = scope_of(user)
+        if scope.is_advisor or scope.is_liaison:
             del self.filters["advisor"]  # an advisor sees their own logs; a village has one advisor at a time
         else:
             self.filters["advisor"].queryset = advisors_visible_to(user)
-        if role == Role.LIAISON:
+        if scope.is_liaison:
             del self.filters["village"]
         else:
             self.filters["village"].queryset = _villages_of(user)
-        if role != Role.ADVISOR:
+        if not scope.is_advisor:
             # A draft is the advisor's own until submitted.
             self.filters["status"].extra["choices"] = [
                 (value, label) for value, label in WorkLog.Status.choices if value != WorkLog.Status.DRAFT

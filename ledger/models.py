@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
 
-OUTLINE_EXTENSIONS = ["pdf", "doc", "docx", "wps", "jpg", "jpeg", "png"]
-
 
 class ServiceMode(models.TextChoices):
     ONSITE = "onsite", _("到村现场")
@@ -464,7 +462,7 @@ class TownshipLedger(models.Model):
 
 
 class WorkLogMonthly(models.Model):
-    """A rollup of the counted logs (issue 8): per township, advisor and month, one totals row (`service_type`
+    """A rollup of the counted logs: per township, advisor and month, one totals row (`service_type`
     empty: logs, people, hours, on-site visits, lectures) and one row per service type (logs and people). Kept
     current by ledger/rollups.py; the whole-bureau statistics read it instead of the logs."""
 

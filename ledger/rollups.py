@@ -1,31 +1,30 @@
-"""The monthly rollup of the counted logs (`WorkLogMonthly`, issue 8), and how it is kept current.
+"""The monthly rollup of the counted logs (`WorkLogMonthly`), and how it is kept current.
 
 One totals row per (township, advisor, month) and one row per service type: the whole-bureau statistics
 (`ledger.reports.work_statistics`) sum these few rows instead of joining every log of the half-year with its
 service types. Kept current three ways:
 
-- every write of a log, its service types or its lecture refreshes that township's month (the signal receivers
-  below, connected in `LedgerConfig.ready`), whatever wrote it: the services, the admin, a factory. A draft is
-  never counted, so saving one costs nothing; the refresh is a delete and two grouped queries over the township's
-  month (tens of logs);
+- a write of a log, its service types or its lecture that changes what the rollup counts refreshes that
+  township's month once, after the transaction commits (the signal receivers below, connected in
+  `LedgerConfig.ready`), whatever wrote it: the services, the admin, a factory. A draft is never counted, and a
+  confirmation changes no count, so saving either costs no refresh; the refresh is a delete and two grouped
+  queries over the township's month (tens of logs);
 - the month-end job rebuilds the month that ends (`deadlines.services.month_end`);
 - `python manage.py rebuild_rollups [--year Y [--month M]]` rebuilds any period, e.g. after a bulk load (seed_demo
   calls it) or a change made around the ORM.
 """
 
 from datetime import date
+from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from villages.models import Township
+from villages.models import Township, Village
 
 from .models import Lecture, ServiceMode, WorkLog, WorkLogMonthly
-
-# Statuses whose logs are in the rollup, or were before a change that must take them out (returned).
-_TOUCHING = {*WorkLog.COUNTED_STATUSES, WorkLog.Status.RETURNED}
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -123,42 +122,109 @@ def rebuild(*, year: int | None = None, month: int | None = None) -> int:
 
 
 # --- kept current on every write ---
+#
+# The receivers only note which (village, month) a write moved into or out of the rollup; the months are refreshed
+# once, after the transaction commits. A log resubmitted with new service types is one refresh, not four; confirming
+# or verifying a log (counted before and after) is none; and no township lock is taken while a transaction still
+# holds the row locks of its transitions, so bulk transitions can run in one transaction.
+
+# The log's fields the rollup reads: which month and township it lands in, and what it adds there.
+_INPUTS = ("status", "village_id", "advisor_id", "service_date", "people_served", "hours", "mode")
 
 
-def _refresh_for(worklog_id: int | None = None, worklog: WorkLog | None = None) -> None:
-    if worklog is None:
-        worklog = WorkLog.objects.filter(pk=worklog_id).only("status", "village", "service_date").first()
-    if worklog is None or worklog.status not in _TOUCHING or worklog.service_date is None:
+def _inputs(values: dict) -> tuple:
+    counted = values["status"] in WorkLog.COUNTED_STATUSES
+    return (counted, *(values[name] for name in _INPUTS[1:]))
+
+
+def _place(values: dict) -> tuple[int, int, int] | None:
+    """The (village, year, month) a log with these values is counted in, or None when it is not counted."""
+    day = values["service_date"]
+    if values["status"] not in WorkLog.COUNTED_STATUSES or day is None:
+        return None
+    return values["village_id"], day.year, day.month
+
+
+def _pending(using: str) -> set[tuple[int, int, int]]:
+    wrapper = connections[using]  # one per thread: each connection notes its own transaction's months
+    if not hasattr(wrapper, "rollup_pending"):
+        wrapper.rollup_pending = set()
+    return wrapper.rollup_pending
+
+
+def _mark(using: str, *places: tuple[int, int, int] | None) -> None:
+    places = {place for place in places if place is not None}
+    if not places:
         return
-    if WorkLog.village.is_cached(worklog):  # as the services leave it: no query
-        township_id = worklog.village.township_id
-    else:
-        township = Township.objects.filter(villages__pk=worklog.village_id)
-        township_id = township.values_list("pk", flat=True).first()
-    if township_id is not None:
-        refresh_township_month(township_id, worklog.service_date.year, worklog.service_date.month)
+    _pending(using).update(places)
+    # Registered at each mark: a callback registered inside a savepoint that is rolled back is dropped, and the
+    # first callback to run refreshes every noted month (the others find nothing left). Robust: the transaction
+    # has committed by then; a failed refresh is logged, and the month-end rebuild corrects it.
+    transaction.on_commit(partial(_flush, using), using=using, robust=True)
 
 
-def _worklog_saved(sender, instance: WorkLog, raw=False, **kwargs) -> None:
-    if not raw:
-        _refresh_for(worklog=instance)
+def _flush(using: str) -> None:
+    pending = _pending(using)
+    if not pending:
+        return
+    places = set(pending)
+    pending.clear()
+    townships = dict(
+        Village.objects.using(using)
+        .filter(pk__in={village_id for village_id, _, _ in places})
+        .values_list("pk", "township_id")
+    )
+    months = {(townships[v], year, month) for v, year, month in places if v in townships}
+    for township_id, year, month in sorted(months):
+        refresh_township_month(township_id, year, month)
 
 
-def _worklog_deleted(sender, instance: WorkLog, **kwargs) -> None:
-    _refresh_for(worklog=instance)
+def _values(instance: WorkLog) -> dict:
+    return {name: getattr(instance, name) for name in _INPUTS}
 
 
-def _types_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear") and not reverse:
-        _refresh_for(worklog=instance)
+def _worklog_before_save(sender, instance: WorkLog, raw=False, using="default", **kwargs) -> None:
+    """Read the stored inputs (one query by primary key) to tell afterwards whether the save changed any."""
+    instance._rollup_before = None
+    if not raw and not instance._state.adding and instance.pk is not None:
+        instance._rollup_before = (
+            WorkLog._base_manager.using(using).filter(pk=instance.pk).values(*_INPUTS).first()
+        )
 
 
-def _lecture_changed(sender, instance: Lecture, raw=False, **kwargs) -> None:
-    if not raw:
-        _refresh_for(worklog_id=instance.worklog_id)
+def _worklog_saved(sender, instance: WorkLog, raw=False, using="default", **kwargs) -> None:
+    if raw:
+        return
+    before, after = getattr(instance, "_rollup_before", None), _values(instance)
+    instance._rollup_before = None
+    if before is not None and _inputs(before) == _inputs(after):
+        return
+    _mark(using, _place(before) if before else None, _place(after))
+
+
+def _worklog_deleted(sender, instance: WorkLog, using="default", **kwargs) -> None:
+    _mark(using, _place(_values(instance)))
+
+
+def _types_changed(sender, instance, action: str, reverse: bool, pk_set, using="default", **kwargs) -> None:
+    if reverse or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action != "post_clear" and not pk_set:
+        return  # set() to the same types adds and removes nothing
+    _mark(using, _place(_values(instance)))
+
+
+def _lecture_changed(sender, instance: Lecture, raw=False, using="default", created=True, **kwargs) -> None:
+    """A lecture counts by existing: made or deleted, not edited (its topic, attendance, receipt)."""
+    if raw or not created:
+        return
+    values = WorkLog._base_manager.using(using).filter(pk=instance.worklog_id).values(*_INPUTS).first()
+    if values:
+        _mark(using, _place(values))
 
 
 def connect() -> None:
+    pre_save.connect(_worklog_before_save, sender=WorkLog, dispatch_uid="rollup_worklog_before_save")
     post_save.connect(_worklog_saved, sender=WorkLog, dispatch_uid="rollup_worklog_saved")
     post_delete.connect(_worklog_deleted, sender=WorkLog, dispatch_uid="rollup_worklog_deleted")
     m2m_changed.connect(_types_changed, sender=WorkLog.service_types.through, dispatch_uid="rollup_types")

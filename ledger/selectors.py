@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Agreement
 from deadlines.periods import ledger_due_date
 from villages.models import ServicePeriod, Township, Village
@@ -18,22 +18,16 @@ from .models import Incident, Lecture, LedgerSubmission, ServiceMode, WorkLog
 
 
 def worklogs_visible_to(user) -> QuerySet[WorkLog]:
-    if user.is_authenticated and user.is_superuser:
-        return WorkLog.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return WorkLog.objects.none()
-    if profile.role == Role.ADVISOR:
-        return WorkLog.objects.filter(advisor__user=user)
+    scope = scope_of(user)
     # A draft is the advisor's own until submitted.
     submitted = WorkLog.objects.exclude(status=WorkLog.Status.DRAFT)
-    if profile.is_bureau:
-        return submitted.filter(village__township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return submitted.filter(village__township_id=profile.township_id)
-    if profile.role == Role.LIAISON:
-        return submitted.filter(village__liaison=user)
-    return WorkLog.objects.none()
+    return scope.filter(
+        WorkLog.objects.all(),
+        bureau=lambda: submitted.filter(village__township__bureau_id__in=scope.bureau_ids),
+        township=lambda: submitted.filter(village__township_id=scope.township_id),
+        advisor="advisor__user",
+        liaison=lambda: submitted.filter(village__liaison=user),
+    )
 
 
 def get_worklog_for_user(user, pk: int) -> WorkLog:
@@ -50,18 +44,12 @@ def lectures_visible_to(user) -> QuerySet[Lecture]:
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
-    if user.is_authenticated and user.is_superuser:
-        return Incident.objects.all()
-    profile = profile_of(user)
-    if profile is None:
-        return Incident.objects.none()
-    if profile.is_bureau:
-        return Incident.objects.filter(village__township__bureau_id=profile.bureau_id)
-    if profile.role == Role.OFFICE_STAFF:
-        return Incident.objects.filter(village__township_id=profile.township_id)
-    if profile.role == Role.ADVISOR:
-        return Incident.objects.filter(advisor__user=user)
-    return Incident.objects.none()
+    return scope_of(user).filter(
+        Incident.objects.all(),
+        bureau="village__township__bureau_id",
+        township="village__township_id",
+        advisor="advisor__user",
+    )
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -202,8 +190,8 @@ def review_counts(user) -> ReviewCounts:
 
 def townships_checked_by(user) -> QuerySet[Township]:
     """The townships whose monthly check a person may open: office staff their own, bureau roles any of theirs."""
-    profile = profile_of(user)
-    if (user.is_authenticated and user.is_superuser) or (profile is not None and profile.is_staff_role):
+    scope = scope_of(user)
+    if scope.is_operator or scope.is_staff:
         return townships_visible_to(user)
     return Township.objects.none()
 

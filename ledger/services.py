@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, profile_of
+from accounts.policy import Reach, office_staff_profiles, scope_of
 from advisors.models import Advisor, Agreement
 from common import uploads
 from common.locking import lock
@@ -55,8 +55,7 @@ PHOTO_STATUSES = (*WorkLog.EDITABLE_STATUSES, WorkLog.Status.SUBMITTED)
 
 
 def advisor_of(user) -> Advisor:
-    profile = profile_of(user)
-    advisor = getattr(user, "advisor", None) if profile and profile.role == Role.ADVISOR else None
+    advisor = getattr(user, "advisor", None) if scope_of(user).is_advisor else None
     if advisor is None or not advisor.is_active:
         raise PermissionDenied(_("只有在岗的法律顾问可以填写工作日志。"))
     return advisor
@@ -216,14 +215,13 @@ def worklog_submit(*, worklog: WorkLog, by) -> WorkLog:
     return worklog
 
 
-def _acting_role(worklog: WorkLog, by) -> Role | None:
-    profile = profile_of(by)
-    if profile is None:
-        return None
-    if profile.role == Role.LIAISON and worklog.village.liaison_id == by.pk:
-        return Role.LIAISON
-    if profile.role == Role.OFFICE_STAFF and worklog.village.township_id == profile.township_id:
-        return Role.OFFICE_STAFF
+def _acting_role(worklog: WorkLog, by) -> Reach | None:
+    """The village's liaison or its township's justice office: who acts on the village's behalf on this log."""
+    scope = scope_of(by)
+    if scope.is_liaison and worklog.village.liaison_id == by.pk:
+        return Reach.LIAISON
+    if scope.is_office_of(worklog.village.township_id):
+        return Reach.TOWNSHIP
     return None
 
 
@@ -234,7 +232,7 @@ def worklog_confirm(*, worklog: WorkLog, by, note: str = "") -> WorkLog:
     if role is None:
         raise PermissionDenied(_("只有本村联络员或本乡镇司法所可以确认日志。"))
     lock(worklog)
-    on_behalf = role == Role.OFFICE_STAFF
+    on_behalf = role is Reach.TOWNSHIP
     worklog.confirm(by=by, on_behalf=on_behalf)
     worklog.save()
     action = WorkLogEvent.Action.CONFIRMED_ON_BEHALF if on_behalf else WorkLogEvent.Action.CONFIRMED
@@ -255,7 +253,7 @@ def _notify_advisor_returned(worklog: WorkLog, reason: str) -> None:
 @transaction.atomic
 def worklog_dispute(*, worklog: WorkLog, by, reason: str) -> WorkLog:
     """The liaison does not recognise the service as written: back to the advisor with the reason."""
-    if _acting_role(worklog, by) != Role.LIAISON:
+    if _acting_role(worklog, by) is not Reach.LIAISON:
         raise PermissionDenied(_("只有本村联络员可以对日志提出异议。"))
     lock(worklog)
     if worklog.status != WorkLog.Status.SUBMITTED:
@@ -270,7 +268,7 @@ def worklog_dispute(*, worklog: WorkLog, by, reason: str) -> WorkLog:
 
 
 def _require_office(worklog: WorkLog, by) -> None:
-    if _acting_role(worklog, by) != Role.OFFICE_STAFF:
+    if _acting_role(worklog, by) is not Reach.TOWNSHIP:
         raise PermissionDenied(_("只有本乡镇司法所可以核查或退回日志。"))
 
 
@@ -343,9 +341,9 @@ def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | No
     incident = Incident.objects.create(
         village=village, advisor=advisor, worklog=worklog, summary=summary.strip()
     )
-    office_staff = village.township.staff_profiles.filter(role=Role.OFFICE_STAFF).select_related("user")
+    office_staff = office_staff_profiles([village.township_id]).select_related("user")
     notify(
-        recipients=[p.user for p in office_staff if p.user.is_active],
+        recipients=[p.user for p in office_staff],
         title=_("【涉稳/重大利益事项】%(village)s（%(advisor)s 报告）")
         % {"village": village, "advisor": advisor},
         body=incident.summary,
@@ -357,10 +355,7 @@ def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | No
 
 @transaction.atomic
 def incident_acknowledge(*, incident: Incident, by) -> Incident:
-    profile = profile_of(by)
-    if not (
-        profile and profile.role == Role.OFFICE_STAFF and profile.township_id == incident.village.township_id
-    ):
+    if not scope_of(by).is_office_of(incident.village.township_id):
         raise PermissionDenied(_("只有本乡镇司法所可以确认知悉。"))
     lock(incident)
     if incident.acknowledged_at is None:
@@ -418,7 +413,7 @@ def lecture_create(
 
 @transaction.atomic
 def lecture_receive(*, lecture: Lecture, by) -> Lecture:
-    if _acting_role(lecture.worklog, by) != Role.OFFICE_STAFF:
+    if _acting_role(lecture.worklog, by) is not Reach.TOWNSHIP:
         raise PermissionDenied(_("只有本乡镇司法所可以接收讲座备案。"))
     lock(lecture)
     lock(lecture.worklog)

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from deadlines.services import ledger_overdue_resolve
@@ -112,8 +112,7 @@ def ledger_submit(*, advisor_user, village: Village, year: int, month: int) -> L
 
 
 def may_forward(user, township: Township) -> bool:
-    profile = profile_of(user)
-    return bool(profile and profile.role == Role.OFFICE_STAFF and profile.township_id == township.pk)
+    return scope_of(user).is_office_of(township.pk)
 
 
 @transaction.atomic

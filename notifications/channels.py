@@ -23,8 +23,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_CHANNELS = ("notifications.channels.EmailChannel",)
-
 
 class Channel:
     name: str = ""
@@ -69,7 +67,7 @@ def _load(paths: tuple[str, ...]) -> dict[str, Channel]:
 
 def _configured() -> dict[str, Channel]:
     # Keyed on the setting's value, so a test that overrides it gets its own channels.
-    return _load(tuple(getattr(settings, "NOTIFICATION_CHANNELS", DEFAULT_CHANNELS)))
+    return _load(tuple(settings.NOTIFICATION_CHANNELS))
 
 
 def channels() -> list[Channel]:

@@ -11,7 +11,7 @@ RETRY_BACKOFF_MAX = 600  # seconds; well under Redis's one-hour visibility timeo
 def retry_countdown(retries: int) -> int:
     """Exponential backoff with full jitter: up to 30 s, 60 s, 120 s, 240 s, 480 s before the five retries (the
     factor is NOTIFICATION_RETRY_BACKOFF), about a quarter of an hour for a mail server or SMS gateway to come back."""
-    factor = getattr(settings, "NOTIFICATION_RETRY_BACKOFF", 30)
+    factor = settings.NOTIFICATION_RETRY_BACKOFF
     return get_exponential_backoff_interval(
         factor=factor, retries=retries, maximum=RETRY_BACKOFF_MAX, full_jitter=True
     )
@@ -43,12 +43,6 @@ def _deliver_in_process(notification_id: int, channel: str) -> str:
         except DeliveryFailed:
             continue
     raise AssertionError("unreachable: the final attempt does not raise")
-
-
-@shared_task
-def send_notification_email(notification_id: int) -> None:
-    """Kept for messages queued before channels existed: the e-mail channel's delivery."""
-    deliver_notification.delay(notification_id, "email")
 
 
 @shared_task

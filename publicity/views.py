@@ -1,4 +1,4 @@
-"""The public face (issue 7): no login, server-rendered, no JavaScript; only what the bureau publishes."""
+"""The public face: no login, server-rendered, no JavaScript; only what the bureau publishes."""
 
 from functools import wraps
 
@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.models import profile_of
+from accounts.policy import scope_of
 from common.pagination import paginate
 from common.params import parse_id
 from villages.models import Township, Village
@@ -148,8 +148,8 @@ def village_poster(request: HttpRequest, pk: int) -> HttpResponse:
 def township_posters(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: the posters of every village of a township that has an advisor now, one A4 page each."""
     township = get_township_for_user(request.user, pk)
-    profile = profile_of(request.user)
-    if not (request.user.is_superuser or (profile is not None and profile.is_staff_role)):
+    scope = scope_of(request.user)
+    if not (scope.is_operator or scope.is_staff):
         raise PermissionDenied(_("只有司法所和司法局可以批量打印公示牌。"))
     villages = selectors.with_public_advisor(township.villages.all()).order_by("code")
     posters = [

@@ -211,7 +211,7 @@ class WorkLogFactory(factory.django.DjangoModelFactory):
             self.service_types.set(extracted or ServiceType.objects.filter(code="consultation"))
 
 
-# --- the assessment (issue 6): periods, reviews, return visits, inspections ---
+# --- the assessment: periods, reviews, return visits, inspections ---
 
 
 class ReviewPeriodFactory(factory.django.DjangoModelFactory):

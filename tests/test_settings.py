@@ -89,3 +89,59 @@ def test_it_defaults_to_chinese_shanghai_time_and_in_process_tasks_when_nothing_
         "CELERY_BROKER_URL": "memory://",
         "DATABASE_ENGINE": "django.db.backends.sqlite3",
     }
+
+
+CHECK = (
+    "from django.core.management import execute_from_command_line; "
+    "execute_from_command_line(['manage.py', 'check'])"
+)
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "a-long-random-production-key-for-the-test",
+    "ALLOWED_HOSTS": "x.cn",
+}
+
+
+def test_production_without_a_shared_cache_is_refused_unless_single_process():
+    refused = run_python(CHECK, DJANGO_SETTINGS_MODULE="config.settings", **PRODUCTION)
+    with_redis = run_python(
+        CHECK, DJANGO_SETTINGS_MODULE="config.settings", REDIS_URL="redis://127.0.0.1:6379/0", **PRODUCTION
+    )
+    single = run_python(CHECK, DJANGO_SETTINGS_MODULE="config.settings", SINGLE_PROCESS="1", **PRODUCTION)
+
+    assert refused.returncode != 0 and "common.E001" in refused.stderr and "REDIS_URL" in refused.stderr
+    assert with_redis.returncode == 0, with_redis.stderr
+    assert single.returncode == 0, single.stderr
+
+
+def test_the_embedded_sqlite_waits_its_turn_instead_of_failing():
+    code = (
+        SETUP
+        + "; from django.conf import settings as s; import json; print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    result = run_python(code)
+
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_the_benchmarks_are_installed_only_for_development_or_when_asked():
+    code = SETUP + "; from django.apps import apps; print(apps.is_installed('benchmarks'))"
+    production = {**PRODUCTION, "SINGLE_PROCESS": "1"}
+
+    assert run_python(code).stdout.split()[-1] == "True"  # the embedded default is development
+    assert run_python(code, **production).stdout.split()[-1] == "False"
+    assert run_python(code, BENCHMARKS="1", **production).stdout.split()[-1] == "True"
+
+
+def test_every_setting_the_code_reads_is_declared_in_the_settings_module():
+    """No setting read with getattr(settings, NAME, default): its default would hide from config/settings.py."""
+    readers = [
+        path
+        for path in PROJECT_ROOT.rglob("*.py")
+        if not {".venv", "tests", "node_modules"} & set(path.relative_to(PROJECT_ROOT).parts)
+        and "getattr(settings," in path.read_text(encoding="utf-8")
+    ]
+    assert readers == []

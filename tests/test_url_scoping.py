@@ -33,7 +33,13 @@ from assessment.services import review_period_compute
 from common.versions import record_version
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
-from tests.factories import AdvisorFactory, WorkLogFactory, open_review_period
+from tests.factories import (
+    AdvisorFactory,
+    AgreementFactory,
+    VillageFactory,
+    WorkLogFactory,
+    open_review_period,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -301,6 +307,13 @@ def a_review_village(advisor: str, village: str) -> Callable[[SimpleNamespace], 
 
 def a_period(bureau: str) -> Callable[[SimpleNamespace], dict]:
     return lambda w: {"pk": open_review_period(getattr(w, bureau)).pk}
+
+
+def a_review_village_across_townships(w: SimpleNamespace) -> dict:
+    """`other_advisor` serves a new village of `township` too: the row of `other_township_village` in their review,
+    a review the office of `township` reads (one of its villages is in it)."""
+    AgreementFactory(advisor=w.other_advisor, village=VillageFactory(township=w.township))
+    return {"pk": new_review(w, "other_advisor").villages.get(village=w.other_township_village).pk}
 
 
 def review_form(**fields) -> Callable[[SimpleNamespace], dict]:
@@ -1262,6 +1275,13 @@ URLS: dict[str, list[Case]] = {
         Case(
             "the village of another township's advisor",
             a_review_village("other_advisor", "other_township_village"),
+            OTHER_REVIEW_READERS,
+        ),
+        # SECURITY: the office reads the review (a village of its township is in it) but not another township's
+        # village page of it, with that village's indicators: the rows are scoped like the village.
+        Case(
+            "another township's village of a review the office reads",
+            a_review_village_across_townships,
             OTHER_REVIEW_READERS,
         ),
     ],

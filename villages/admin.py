@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
+from accounts.policy import is_operator
 from advisors.models import Agreement
 from common.masking import mask_phone
 from common.uploads import SafeImageField
@@ -48,10 +49,10 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     # A bureau admin edits their own bureau's settings; creating and removing bureaus is the superuser's.
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_operator(request.user)
 
 
 @admin.register(Township)

@@ -7,7 +7,7 @@ from django import template
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 
 from ..models import Review, ReviewPeriod
 from ..selectors import periods_visible_to, review_villages_visible_to, reviews_visible_to
@@ -46,17 +46,16 @@ def _open_periods(user):
 @register.inclusion_tag("assessment/_home_card.html", takes_context=True)
 def review_card(context) -> dict:
     user = context["request"].user
-    profile = profile_of(user)
-    role = profile.role if profile else None
-    card = {"role": role}
-    if role == Role.ADVISOR:
+    scope = scope_of(user)
+    card = {"role": scope.role or None}
+    if scope.is_advisor:
         card["reviews"] = list(
             reviews_visible_to(user)
             .filter(status=Review.Status.OPEN)
             .select_related("period")
             .order_by("-period__end_date")
         )
-    elif role == Role.LIAISON:
+    elif scope.is_liaison:
         rows = list(
             review_villages_visible_to(user)
             .filter(review__status=Review.Status.OPEN, village_rating="")
@@ -64,7 +63,7 @@ def review_card(context) -> dict:
             .order_by("-review__period__end_date", "village__code")[: HOME_ROWS + 1]
         )
         card["rows"], card["more_rows"] = rows[:HOME_ROWS], len(rows) > HOME_ROWS
-    elif profile is not None and profile.is_staff_role:
+    elif scope.is_staff:
         card["periods"] = _open_periods(user)
-        card["is_bureau"] = profile.is_bureau
+        card["is_bureau"] = scope.is_bureau
     return card

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.pagination import paginate
 from villages.selectors import townships_visible_to
 
@@ -29,8 +29,7 @@ from ..selectors import (
 
 
 def _may_open(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau
+    return scope_of(user).is_bureau
 
 
 def _period_list(request, form: PeriodOpenForm | None = None, status: int = 200):
@@ -71,7 +70,7 @@ def period_open(request):
     if form.is_valid():
         try:
             period = services.review_period_open(
-                bureau=profile_of(request.user).bureau,
+                bureau=scope_of(request.user).profile.bureau,
                 kind=form.cleaned_data["kind"],
                 year=form.cleaned_data["year"],
                 by=request.user,
@@ -92,8 +91,7 @@ def period_open(request):
 def period_detail(request, pk: int):
     user = request.user
     period = get_period_for_user(user, pk)
-    profile = profile_of(user)
-    if profile is not None and profile.role == Role.LIAISON:
+    if scope_of(user).is_liaison:
         rows = (
             review_villages_visible_to(user)
             .filter(review__period=period)

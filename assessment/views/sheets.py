@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.once import OneTimeTokenForm, create_once
 from common.params import parse_id
 from ledger.renderers import report_download, report_format
@@ -31,7 +31,7 @@ from ..selectors import get_period_for_user
 
 
 def _is_bureau_of(user, period: ReviewPeriod) -> bool:
-    return user.is_superuser or services.may_run_period(period, user)
+    return scope_of(user).is_operator or services.may_run_period(period, user)
 
 
 # --- 补贴发放表 ---
@@ -79,7 +79,7 @@ def _payout_page(request, period, sheet, form, status: int = 200) -> HttpRespons
         "sheet": sheet,
         "report": sheet.report,
         "tables": list(sheet.report.tables),
-        "form": form if form.lines and not request.user.is_superuser else None,
+        "form": form if form.lines and not scope_of(request.user).is_operator else None,
     }
     return render(request, "assessment/payout_sheet.html", context, status=status)
 
@@ -119,13 +119,13 @@ def payout_deduction_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def year_report(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_period_for_user(request.user, pk)
-    profile = profile_of(request.user)
+    scope = scope_of(request.user)
     townships = townships_visible_to(request.user).filter(bureau_id=period.bureau_id).order_by("code")
     if _is_bureau_of(request.user, period):
         raw = request.GET.get("township", "")
         township = get_object_or_404(townships, pk=parse_id(raw)) if raw else None
-    elif profile is not None and profile.role == Role.OFFICE_STAFF:
-        township = get_object_or_404(townships, pk=profile.township_id)
+    elif scope.is_office:
+        township = get_object_or_404(townships, pk=scope.township_id)
         if request.GET.get("township", str(township.pk)) != str(township.pk):
             raise Http404
     else:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to
 from common.once import OneTimeTokenForm, create_once
@@ -64,8 +64,7 @@ class _PlaceFilter(django_filters.FilterSet):
         townships = townships_visible_to(user).order_by("code")
         self.filters["township"].queryset = townships
         self.filters["village"].queryset = villages_visible_to(user).order_by("code")
-        profile = profile_of(user)
-        if profile is not None and profile.role == Role.OFFICE_STAFF:
+        if scope_of(user).is_office:
             del self.filters["township"]  # their own township only
 
     def in_township(self, queryset, name, value):
@@ -192,9 +191,9 @@ class InspectionForm(OneTimeTokenForm):
             villages_visible_to(user).select_related("township").order_by("code")
         )
         self.fields["advisor"].queryset = advisors_visible_to(user).order_by("name", "pk")
-        profile = profile_of(user)
-        if profile is not None and profile.role == Role.OFFICE_STAFF:
-            self.fields["township"].initial = profile.township_id
+        scope = scope_of(user)
+        if scope.is_office:
+            self.fields["township"].initial = scope.township_id
 
 
 class ResolveForm(forms.Form):
@@ -220,13 +219,11 @@ def _record(request: HttpRequest, form: forms.Form, record) -> object | None:
 
 
 def _is_bureau(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.is_bureau
+    return scope_of(user).is_bureau
 
 
 def _is_staff(user) -> bool:
-    profile = profile_of(user)
-    return profile is not None and profile.is_staff_role
+    return scope_of(user).is_staff
 
 
 # --- return visits ---

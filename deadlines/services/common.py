@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import BUREAU_ROLES, Profile, Role
+from accounts.policy import bureau_staff_profiles, office_staff_profiles
 from advisors.models import Agreement
 from ledger.models import WorkLog
 from notifications.services import Message
@@ -78,9 +78,7 @@ def agreements_in_force(bureau_ids, day: date):
 def office_staff(township_ids) -> dict[int, list[int]]:
     """The active justice-office staff of each township, as user ids."""
     staff = defaultdict(list)
-    rows = Profile.objects.filter(
-        role=Role.OFFICE_STAFF, township_id__in=township_ids, user__is_active=True
-    ).values_list("township_id", "user_id")
+    rows = office_staff_profiles(township_ids).values_list("township_id", "user_id")
     for township_id, user_id in rows:
         staff[township_id].append(user_id)
     return staff
@@ -88,9 +86,7 @@ def office_staff(township_ids) -> dict[int, list[int]]:
 
 def bureau_staff(bureau_ids) -> dict[int, list[int]]:
     staff = defaultdict(list)
-    rows = Profile.objects.filter(
-        role__in=BUREAU_ROLES, bureau_id__in=bureau_ids, user__is_active=True
-    ).values_list("bureau_id", "user_id")
+    rows = bureau_staff_profiles(bureau_ids).values_list("bureau_id", "user_id")
     for bureau_id, user_id in rows:
         staff[bureau_id].append(user_id)
     return staff

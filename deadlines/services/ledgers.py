@@ -168,7 +168,7 @@ def ledger_overdue_mark(*, year: int, month: int, bureau_ids: list[int], deadlin
 
 def ledger_overdue_resolve(*, advisor_id: int, village_id: int, year: int, month: int, at) -> int:
     """A late ledger was submitted after all: its flag is resolved (the submission stays marked late).
-    For the ledger submission service (issue 4) to call when it records a submission."""
+    For the ledger submission service to call when it records a submission."""
     return Flag.objects.filter(
         kind=Flag.Kind.LEDGER_OVERDUE,
         period=f"{year}-{month:02d}",

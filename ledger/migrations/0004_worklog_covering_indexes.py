@@ -1,4 +1,4 @@
-"""Covering indexes for the per-village and per-advisor aggregates (issue 8), on PostgreSQL only.
+"""Covering indexes for the per-village and per-advisor aggregates, on PostgreSQL only.
 
 The monthly check, the statistics, the dashboards and the reviews count and sum a village's or an advisor's logs
 over a period by status, mode and hours. A log row is wide (its text is 100–500 characters), so with these columns

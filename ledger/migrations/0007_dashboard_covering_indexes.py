@@ -1,4 +1,4 @@
-"""Covering indexes for the deadlines dashboard's whole-bureau counts (issue 8), on PostgreSQL only.
+"""Covering indexes for the deadlines dashboard's whole-bureau counts, on PostgreSQL only.
 
 The dashboard counts, for every village of a bureau, the logs of this month and quarter (a date range over the
 whole bureau, not one village's) and this month's ledger submissions. With the columns it reads in the index, both

@@ -1,4 +1,4 @@
-"""An index for the statistics page's advisors (issue 8), on PostgreSQL only.
+"""An index for the statistics page's advisors, on PostgreSQL only.
 
 The page (`ledger.reports.statistics_page_table`) lists, 50 a page, the advisors who worked in the period, counted
 and sorted from the rollup's totals rows. At province scale (14,000 advisors, 86,000 totals rows among the 355,000

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +27,15 @@ def _already_saved(user, client_uuid: UUID | None) -> WorkLog | None:
     if client_uuid is None:
         return None
     return worklogs_visible_to(user).filter(client_uuid=client_uuid).first()
+
+
+def _saved_meanwhile(request, client_uuid: UUID | None) -> WorkLog | None:
+    """After the database refused a second log with the same client_uuid: the same form sent at the same moment
+    (a double tap, a retry racing the first send) was saved by the other request, now committed."""
+    replayed = _already_saved(request.user, client_uuid)
+    if replayed:
+        messages.info(request, _("这条日志已经保存过，未重复保存。"))
+    return replayed
 
 
 def _saved_message(request, worklog: WorkLog) -> None:
@@ -62,6 +71,10 @@ def worklog_create(request):
                         )
             except ValidationError as error:
                 attach_errors(form, error)
+            except IntegrityError:
+                if not (replayed := _saved_meanwhile(request, form.cleaned_data["client_uuid"])):
+                    raise
+                return redirect(replayed)
             else:
                 _saved_message(request, worklog)
                 return redirect(worklog)
@@ -214,6 +227,10 @@ def lecture_create(request):
                 )
             except ValidationError as error:
                 attach_errors(form, error, renamed=LectureForm.LOG_FIELD_NAMES)
+            except IntegrityError:
+                if not (replayed := _saved_meanwhile(request, form.cleaned_data["client_uuid"])):
+                    raise
+                return redirect(replayed)
             else:
                 messages.success(request, _("讲座已提交备案，司法所可以查看提纲。"))
                 return redirect(lecture.worklog)

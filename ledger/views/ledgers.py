@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from common.params import parse_id
 from deadlines.periods import end_of_day, ledger_due_date, month_bounds
 from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
@@ -44,14 +44,13 @@ def _neighbours(month: date) -> dict:
 
 
 def _require_advisor(request: HttpRequest) -> None:
-    profile = profile_of(request.user)
-    if profile is None or profile.role != Role.ADVISOR:
+    if not scope_of(request.user).is_advisor:
         raise PermissionDenied(_("只有法律顾问本人可以报送村(社区)台账。"))
 
 
 def _require_staff(request: HttpRequest) -> None:
-    profile = profile_of(request.user)
-    if not (request.user.is_superuser or (profile is not None and profile.is_staff_role)):
+    scope = scope_of(request.user)
+    if not (scope.is_operator or scope.is_staff):
         raise PermissionDenied(_("只有司法所和司法局可以查看台账报送情况。"))
 
 
@@ -177,8 +176,8 @@ def ledger_overview(request):
         bureau = bureaus.first()
     if bureau is None:
         raise Http404
-    profile = profile_of(request.user)
-    if not (request.user.is_superuser or (profile is not None and profile.is_bureau)):
+    scope = scope_of(request.user)
+    if not (scope.is_operator or scope.is_bureau):
         raise PermissionDenied(_("只有司法局可以查看全区台账报送情况。"))
     month = _month(request, request.GET.get("month"))
     rows = submissions.bureau_month_status(bureau=bureau, year=month.year, month=month.month)
@@ -187,7 +186,7 @@ def ledger_overview(request):
         "ledger/ledger_overview.html",
         {
             "bureau": bureau,
-            "bureaus": bureaus if request.user.is_superuser else None,
+            "bureaus": bureaus if scope.is_operator else None,
             "month": month,
             **_neighbours(month),
             "rows": rows,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts.models import Role, profile_of
+from accounts.policy import scope_of
 from advisors.models import Agreement
 from advisors.selectors import agreements_visible_to
 from common.pagination import paginate
@@ -29,10 +29,8 @@ from ..selectors import get_worklog_for_user, townships_checked_by, worklogs_vis
 
 def _reports_role(user) -> bool:
     """Staff roles, advisors and the superuser have reports; liaisons and users without a role do not."""
-    if user.is_superuser:
-        return True
-    profile = profile_of(user)
-    return profile is not None and (profile.is_staff_role or profile.role == Role.ADVISOR)
+    scope = scope_of(user)
+    return scope.is_operator or scope.is_staff or scope.is_advisor
 
 
 def report_agreements(user) -> QuerySet[Agreement]:
@@ -52,8 +50,8 @@ def report_villages(user) -> QuerySet[Village]:
 
 def report_bureaus(user) -> QuerySet[Bureau]:
     """The bureau-wide statistics: bureau roles (and the superuser) only."""
-    profile = profile_of(user)
-    if user.is_superuser or (profile is not None and profile.is_bureau):
+    scope = scope_of(user)
+    if scope.is_operator or scope.is_bureau:
         return bureaus_visible_to(user)
     return Bureau.objects.none()
 

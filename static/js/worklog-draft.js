@@ -2,7 +2,8 @@
  *
  * - What is typed is kept in localStorage (per user and form) and brought back after a closed tab.
  * - The form is sent with fetch(); when the network is down the draft stays on the phone and is sent again when
- *   the `online` event fires, with the same client_uuid, so the server saves the service once.
+ *   the `online` event fires, with the same client_uuid, so the server saves the service once. A server error
+ *   (any answer but a 2xx) keeps the draft the same way: the form stays as typed, with a button to send it again.
  * - Photos are shrunk on the phone before sending (the server shrinks them too and strips their EXIF).
  * - The location check-in fills the hidden latitude/longitude/accuracy; the mediation fields show when
  *   纠纷调解 is ticked.
@@ -24,6 +25,7 @@
     discard: "放弃草稿",
     offline: "网络已断开，草稿已保存在本机，恢复联网后将自动提交。",
     retry: "立即重试",
+    failed: "服务器暂时未能保存（错误 %(status)s），内容已保存在本机。请稍后点“立即重试”。",
     sending: "正在提交……",
     online: "已恢复联网，正在自动提交……",
     locating: "正在定位……",
@@ -305,6 +307,14 @@
       }).then(
         function (response) {
           clearTimeout(timer);
+          if (!response.ok) {
+            // The server answered but saved nothing (busy, or an error): keep the page and the draft as typed.
+            pending = body;
+            busy(false);
+            save({ pending: true });
+            say(t("failed", { status: response.status }), "warn", [[t("retry"), retry]], sendStatus);
+            return;
+          }
           pending = null;
           return response.text().then(
             function (html) {

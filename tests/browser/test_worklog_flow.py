@@ -1,5 +1,8 @@
 """The work log on real phones: advisor files, the village confirms, the office verifies; and a dropped network."""
 
+from django.db import OperationalError
+
+from ledger import services
 from ledger.models import WorkLog
 
 from .conftest import log_in
@@ -85,3 +88,32 @@ def test_it_loses_nothing_when_the_network_drops_while_filing(
     assert worklog.status == WorkLog.Status.SUBMITTED
     assert worklog.object_name == "王大爷"
     assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('worklog-new')).length") == 0
+
+
+def test_it_keeps_the_typed_log_when_the_server_answers_with_an_error(
+    transactional_db, live_server, phone, advisor_user, village, monkeypatch
+):
+    page = phone.new_page()
+    log_in(page, live_server, advisor_user.username)
+    fill_log(page, live_server, village)
+    saving = services.worklog_create
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    # The database is busy as the advisor taps submit: the server answers 503, the form stays as typed.
+    monkeypatch.setattr(services, "worklog_create", locked)
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.get_by_text("服务器暂时未能保存（错误 503）").first.wait_for()
+    assert not WorkLog.objects.exists()
+    assert page.input_value("textarea[name=content]").startswith("咨询宅基地使用权继承问题")
+    draft = page.evaluate(
+        "JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.includes('worklog-new'))))"
+    )
+    assert draft["pending"] is True and draft["fields"]["object_name"] == "王大爷"
+
+    # A minute later it goes through, once.
+    monkeypatch.setattr(services, "worklog_create", saving)
+    page.get_by_role("button", name="立即重试").first.click()
+    page.wait_for_url(f"{live_server.url}/logs/*/", timeout=15_000)
+    assert WorkLog.objects.get().object_name == "王大爷"

@@ -1,4 +1,4 @@
-"""The sustained-load mode of the benchmark command (`benchmark --load-test`, issue 8).
+"""The sustained-load mode of the benchmark command (`benchmark --load-test`).
 
 The command starts gunicorn itself only against a real database; here the same driver is pointed (--url) at
 pytest-django's live server, a real HTTP server on the test database. No timings are asserted: they depend on
@@ -13,7 +13,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
 from accounts.models import UserSession
-from demo import generator, load
+from benchmarks import load
+from demo import generator
 from ledger.models import WorkLog, WorkLogEvent
 from tests.factories import (
     AgreementFactory,

@@ -1,4 +1,4 @@
-"""seed_demo's data shape (issue 8): a fifth of the advisors write about half of the logs, many logs in the days
+"""seed_demo's data shape: a fifth of the advisors write about half of the logs, many logs in the days
 before the ledger's due day, log text of 100–500 characters, and --years N of activity."""
 
 from collections import Counter

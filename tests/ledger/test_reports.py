@@ -33,44 +33,55 @@ def make_log(agreement, day: date, *, codes=("consultation",), status="submitted
 
 @pytest.fixture
 def known(
-    today, agreement, second_agreement, other_agreement, other_bureau_agreement, liaison_user, office_user
+    today,
+    agreement,
+    second_agreement,
+    other_agreement,
+    other_bureau_agreement,
+    liaison_user,
+    office_user,
+    django_capture_on_commit_callbacks,
 ):
     """Known logs: in `village` a consultation for 5 people (confirmed by the liaison), a mediation by phone
     (confirmed by the office on the village's behalf, verified), a lecture in May; a draft and a returned log
     (never counted); one log in each of `second_village`, the other township and the other bureau."""
-    consultation = make_log(
-        agreement,
-        date(2026, 6, 3),
-        object_name="王大山",
-        people_served=5,
-        status="confirmed",
-        confirmed_by=liaison_user,
-        confirmed_at=datetime(2026, 6, 4, 9, 30, tzinfo=SHANGHAI),
-    )
-    mediation = make_log(
-        agreement,
-        date(2026, 6, 10),
-        codes=("mediation",),
-        mode="phone",
-        object_name="李二与赵三",
-        start_time=time(14, 0),
-        end_time=time(15, 0),
-        hours=Decimal("1.00"),
-        mediation_problem="宅基地边界争议",
-        mediation_measures="实地查看并释法说理",
-        mediation_result="双方达成调解协议",
-        status="verified",
-        confirmed_by=office_user,
-        confirmed_at=datetime(2026, 6, 11, 10, 0, tzinfo=SHANGHAI),
-        confirmed_on_behalf=True,
-    )
-    lecture_log = make_log(agreement, date(2026, 5, 20), codes=("publicity",), object_name="全体村民")
-    Lecture.objects.create(worklog=lecture_log, topic="民法典进农村", attendance=60, outline="一、婚姻家庭")
-    make_log(agreement, date(2026, 6, 5), status="draft", object_name="草稿对象")
-    make_log(agreement, date(2026, 6, 6), status="returned", object_name="退回对象", return_reason="补充")
-    make_log(second_agreement, date(2026, 6, 8), codes=("contract_review",), object_name="李家村委会")
-    make_log(other_agreement, date(2026, 6, 4), people_served=3, object_name="桃园居民")
-    make_log(other_bureau_agreement, date(2026, 6, 4), people_served=7, object_name="石桥村民")
+    # Committed, as a request commits: the statistics' monthly rollup is refreshed (ledger/rollups.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation = make_log(
+            agreement,
+            date(2026, 6, 3),
+            object_name="王大山",
+            people_served=5,
+            status="confirmed",
+            confirmed_by=liaison_user,
+            confirmed_at=datetime(2026, 6, 4, 9, 30, tzinfo=SHANGHAI),
+        )
+        mediation = make_log(
+            agreement,
+            date(2026, 6, 10),
+            codes=("mediation",),
+            mode="phone",
+            object_name="李二与赵三",
+            start_time=time(14, 0),
+            end_time=time(15, 0),
+            hours=Decimal("1.00"),
+            mediation_problem="宅基地边界争议",
+            mediation_measures="实地查看并释法说理",
+            mediation_result="双方达成调解协议",
+            status="verified",
+            confirmed_by=office_user,
+            confirmed_at=datetime(2026, 6, 11, 10, 0, tzinfo=SHANGHAI),
+            confirmed_on_behalf=True,
+        )
+        lecture_log = make_log(agreement, date(2026, 5, 20), codes=("publicity",), object_name="全体村民")
+        Lecture.objects.create(
+            worklog=lecture_log, topic="民法典进农村", attendance=60, outline="一、婚姻家庭"
+        )
+        make_log(agreement, date(2026, 6, 5), status="draft", object_name="草稿对象")
+        make_log(agreement, date(2026, 6, 6), status="returned", object_name="退回对象", return_reason="补充")
+        make_log(second_agreement, date(2026, 6, 8), codes=("contract_review",), object_name="李家村委会")
+        make_log(other_agreement, date(2026, 6, 4), people_served=3, object_name="桃园居民")
+        make_log(other_bureau_agreement, date(2026, 6, 4), people_served=7, object_name="石桥村民")
     return {"consultation": consultation, "mediation": mediation, "lecture": lecture_log}
 
 

@@ -42,14 +42,16 @@ def add_townships(bureau, count: int, *, first: int = 0) -> list:
 
 
 @pytest.fixture
-def province(today, bureau, other_bureau):
+def province(today, bureau, other_bureau, django_capture_on_commit_callbacks):
     """54 townships with an advisor each; the first advisor also worked in the second township (mediation in
     April); another bureau's log that never counts here."""
-    made = add_townships(bureau, 54)
-    (_first, first_agreement), (second, _) = made[0], made[1]
-    elsewhere = AgreementFactory(advisor=first_agreement.advisor, village__township=second)
-    log_in(elsewhere, date(2026, 4, 2), people=4, code="mediation")
-    add_townships(other_bureau, 1, first=900)
+    # Committed, as a request commits: the statistics' monthly rollup is refreshed (ledger/rollups.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        made = add_townships(bureau, 54)
+        (_first, first_agreement), (second, _) = made[0], made[1]
+        elsewhere = AgreementFactory(advisor=first_agreement.advisor, village__township=second)
+        log_in(elsewhere, date(2026, 4, 2), people=4, code="mediation")
+        add_townships(other_bureau, 1, first=900)
     return made
 
 

@@ -1,4 +1,4 @@
-"""The benchmark command (issue 8) at a tiny scale: it runs every operation next to its baseline and writes the JSON.
+"""The benchmark command at a tiny scale: it runs every operation next to its baseline and writes the JSON.
 
 No timings are asserted: they depend on the machine.
 """

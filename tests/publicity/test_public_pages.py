@@ -1,4 +1,4 @@
-"""The public face (issue 7): pages for anonymous visitors, search, what must never appear, 关怀版."""
+"""The public face: pages for anonymous visitors, search, what must never appear, 关怀版."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Backups (issue 9): `manage.py backup` writes a compressed copy of the database and `manage.py restore` puts it
+"""Backups: `manage.py backup` writes a compressed copy of the database and `manage.py restore` puts it
 into a database; restored into a FRESH one (a new SQLite file; on PostgreSQL a new database), the same rows are
 there. The restore runs in a separate process configured for the fresh database, as an operator would run it."""
 

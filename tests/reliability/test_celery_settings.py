@@ -1,4 +1,4 @@
-"""Celery reliability (issue 9): late acknowledgement, a task given back when its worker dies, one task at a time per
+"""Celery reliability: late acknowledgement, a task given back when its worker dies, one task at a time per
 worker process, time limits, retries with backoff on the tasks that talk to the outside, no ETA beyond an hour, tasks
 enqueued after commit, one beat."""
 

@@ -1,4 +1,4 @@
-"""Reliability (issue 8): logs of one township saved at the same moment in two threads (two database connections)
+"""Reliability: logs of one township saved at the same moment in two threads (two database connections)
 on PostgreSQL refresh the township's month one after the other, so the monthly rollup counts each log once. Without
 the township's lock both refreshes deleted the month before either inserted, and the month was counted twice.
 SQLite serialises writers on the file: skipped there."""

@@ -1,4 +1,4 @@
-"""Reliability (issue 9), for real: two people confirm the same log at the same moment in two threads (two database
+"""Reliability, for real: two people confirm the same log at the same moment in two threads (two database
 connections) on PostgreSQL. The row lock makes the second wait for the first, then see the log confirmed and be
 refused: exactly one transition. SQLite has no row locks (it serialises writers on the file): skipped there."""
 

@@ -1,4 +1,4 @@
-"""Reliability (issue 9): state transitions lock their row, so two clicks or two people make exactly one transition.
+"""Reliability: state transitions lock their row, so two clicks or two people make exactly one transition.
 
 Each family is tried twice: by a double POST through the pages (the second is refused with a clear message, or is a
 no-op), and by two "requests" that both loaded the row before either wrote (two stale objects handed to the

@@ -1,4 +1,4 @@
-"""Reliability (issue 9): edit forms carry a version. A save made over a change that happened after the form was
+"""Reliability: edit forms carry a version. A save made over a change that happened after the form was
 shown is refused with 记录已被他人修改, keeps what the person typed, and overwrites nothing; the form then carries the
 current version, so saving again (after checking) goes through."""
 

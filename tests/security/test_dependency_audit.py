@@ -1,4 +1,4 @@
-"""`pip-audit` in `make test` (issue 9): scripts/audit-dependencies.sh fails on a known vulnerability in the locked
+"""`pip-audit` in `make test`: scripts/audit-dependencies.sh fails on a known vulnerability in the locked
 dependencies, and warns without failing when the vulnerability service cannot be reached. A fake pip-audit prints
 the report, so the decision is tested without the network."""
 

@@ -1,4 +1,4 @@
-"""Transport, headers, deployment (issue 9, 等保2.0 通信传输 / 入侵防范): production passes Django's deploy check;
+"""Transport, headers, deployment (等保2.0 通信传输 / 入侵防范): production passes Django's deploy check;
 every page carries a Content-Security-Policy without inline script, no framing, nosniff and a Referrer-Policy; pages
 for a signed-in person are never stored by a browser or proxy."""
 
@@ -19,6 +19,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "fazhi.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://fazhi.example.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # production has a shared cache (system check common.E001)
 }
 
 

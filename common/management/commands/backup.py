@@ -10,9 +10,7 @@ class Command(BaseCommand):
     help = "备份数据库：PostgreSQL 用 pg_dump（自定义格式，已压缩）；SQLite 用在线备份接口并 gzip 压缩。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--output", default=getattr(settings, "BACKUP_DIR", None), help="备份目录（默认 BACKUP_DIR）"
-        )
+        parser.add_argument("--output", default=settings.BACKUP_DIR, help="备份目录（默认 BACKUP_DIR）")
         parser.add_argument("--database", default="default", help="数据库别名（默认 default）")
 
     def handle(self, *args, output, database, **options):

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from demo import load
-from demo.benchmark import Result, run_benchmark
+from benchmarks import load
+from benchmarks.benchmark import Result, run_benchmark
 from demo.generator import SCALES
 from villages.models import Bureau
 
@@ -107,7 +107,7 @@ class Command(BaseCommand):
             )
         if options["url"]:
             # A server behind the production settings' proxy header is told the request came over HTTPS.
-            behind_proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+            behind_proxy = settings.SECURE_PROXY_SSL_HEADER is not None
             server = nullcontext((load.Target.from_url(options["url"], https_proxy=behind_proxy), None, None))
             described = options["url"]
         else:

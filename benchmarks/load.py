@@ -1,4 +1,4 @@
-"""Sustained load of log submissions through a real HTTP server (issue 8: "log POST from the phone: p95 under
+"""Sustained load of log submissions through a real HTTP server ("log POST from the phone: p95 under
 150 ms; 20 submissions/s sustained on 2 cores with gunicorn").
 
 `benchmark --load-test` starts gunicorn on a free local port against the same database, with the settings the
@@ -54,7 +54,7 @@ from villages.models import Bureau, Village
 from .benchmark import NEW_LOG
 
 NEW_LOG_URL = "/logs/new/"
-# The goal of issue 8 for the sustained load.
+# The goal for the sustained load (p95 of a log POST from the phone).
 GOAL_RATE = 20.0
 GOAL_P95_MS = 150.0
 # The rate counts as kept up when the completions came at this share of the target rate or more: the first and

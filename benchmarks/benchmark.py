@@ -1,4 +1,4 @@
-"""The benchmark of issue 8: each operation timed next to a baseline measured in the same run.
+"""The benchmark: each operation timed next to a baseline measured in the same run.
 
 An operation is a callable (a page through the Django test Client as the right persona of the demo data, an export
 builder and renderer, a deadline job, the review computation); its baseline does the bare minimum for the same rows:
@@ -11,7 +11,7 @@ builder and renderer, a deadline job, the review computation); its baseline does
 
 Every run is inside a transaction rolled back at once: the benchmark leaves the database as it found it.
 
-The sustained load of log POSTs through gunicorn (`benchmark --load-test`) is in demo/load.py.
+The sustained load of log POSTs through gunicorn (`benchmark --load-test`) is in benchmarks/load.py.
 """
 
 import io
@@ -36,14 +36,13 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from advisors.models import Agreement
+from demo.generator import SCALES
 from ledger import reports
 from ledger.models import LedgerSubmission, ServiceType, WorkLog
 from ledger.renderers import render_xlsx
 from villages.models import Bureau, Township, Village
 
-from .generator import SCALES
-
-# The goals of issue 8 (milliseconds), for the ✓ in the table; the JSON keeps the raw figures.
+# The performance goals (milliseconds) the bureaus asked for, for the ✓ in the table; the JSON keeps the raw figures.
 PAGE_GOAL_MS = 150
 PAGE_MAX_QUERIES = 12
 # Dashboards and statistics over a whole bureau: "county under 200 ms, province-year under 1 s"; a city, between
@@ -454,7 +453,7 @@ def _review(scene: Scene) -> Operation:
 
 
 def operations(scene: Scene, scale: str) -> list[tuple[str, Callable[[], Operation]]]:
-    """The operations of issue 8, each made lazily: one that cannot be set up is reported, not fatal."""
+    """The operations measured, each made lazily: one that cannot be set up is reported, not fatal."""
     dashboard_goal = DASHBOARD_GOAL_MS[scale]
     advisor, office, bureau = (
         _client(scene.advisor_user),

@@ -1,0 +1,95 @@
+"""The access policy (accounts/policy.py) is the one place that says who is which role over which place."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+from accounts.policy import ROLE_REACH, Reach, scope_of
+from tests.factories import give_role
+
+ROOT = Path(settings.BASE_DIR)
+POLICY = Path("accounts/policy.py")
+# Where a role may still be named: the policy, and the model that defines the roles and their own constraint.
+ALLOWED = {POLICY, Path("accounts/models.py")}
+SKIPPED_DIRS = {"tests", "migrations", ".venv", "node_modules", "static", "templates", "locale"}
+
+# A role decided outside the policy: a superuser flag read (setting it on a new demo account is not a check), a
+# comparison with a role, a profile's role compared, or the profile's role shortcuts.
+FORBIDDEN = [
+    re.compile(r"\bis_superuser\b(?!\s*=\s*(True|False)\b)"),
+    re.compile(r"(==|!=)\s*Role\.|Role\.[A-Z_]+\s*(==|!=)"),
+    re.compile(r"\b(not\s+)?in\s+\(?\s*Role\."),
+    re.compile(r"\.role\s*(==|!=|in\b|not\s+in\b)"),
+    re.compile(r"\bprofile\.(is_bureau|is_staff_role)\b"),
+    re.compile(r"\b(BUREAU_ROLES|STAFF_ROLES)\b"),
+]
+
+
+def _source_files():
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT)
+        if SKIPPED_DIRS & set(relative.parts[:-1]) or relative in ALLOWED:
+            continue
+        yield relative
+
+
+def test_it_keeps_every_role_check_in_the_policy_module():
+    found = [
+        f"{path}:{number}: {line.strip()}"
+        for path in _source_files()
+        for number, line in enumerate((ROOT / path).read_text(encoding="utf-8").splitlines(), start=1)
+        if any(pattern.search(line) for pattern in FORBIDDEN)
+    ]
+    assert not found, (
+        "Role checks outside accounts/policy.py (ask the policy: scope_of(user)):\n" + "\n".join(found)
+    )
+
+
+def test_its_guard_catches_the_role_checks_it_is_meant_to():
+    caught = [
+        "if user.is_superuser:",
+        "if profile.role == Role.OFFICE_STAFF:",
+        "return profile is not None and profile.is_bureau",
+        "if role in (Role.ADVISOR, Role.LIAISON):",
+        "rows = Profile.objects.filter(role__in=BUREAU_ROLES)",
+    ]
+    allowed = ["user.is_superuser = False", "Profile(user=user, role=Role.LIAISON, bureau=bureau)"]
+    assert all(any(p.search(line) for p in FORBIDDEN) for line in caught)
+    assert not any(any(p.search(line) for p in FORBIDDEN) for line in allowed)
+
+
+def test_it_gives_every_role_a_reach():
+    assert set(ROLE_REACH) == set(Role)
+
+
+@pytest.mark.django_db
+def test_it_puts_each_persona_on_its_rung(
+    superuser, bureau_admin_user, office_user, advisor_user, liaison_user, stranger, township
+):
+    assert scope_of(superuser).reach is Reach.ALL
+    assert scope_of(bureau_admin_user).reach is Reach.BUREAU
+    assert scope_of(bureau_admin_user).is_bureau_admin
+    assert scope_of(office_user).reach is Reach.TOWNSHIP
+    assert scope_of(office_user).is_office_of(township.pk)
+    assert scope_of(advisor_user).reach is Reach.ADVISOR
+    assert scope_of(liaison_user).reach is Reach.LIAISON
+    assert scope_of(stranger).reach is Reach.NONE
+
+
+@pytest.mark.django_db
+def test_it_computes_the_scope_once_per_user_object(django_assert_num_queries, office_user):
+    office_user = type(office_user).objects.get(pk=office_user.pk)
+    with django_assert_num_queries(1):  # the profile
+        first = scope_of(office_user)
+        assert scope_of(office_user) is first
+
+
+@pytest.mark.django_db
+def test_it_follows_a_role_changed_on_the_same_user_object(office_user, bureau):
+    assert scope_of(office_user).is_office
+    give_role(office_user, Role.BUREAU_STAFF, bureau=bureau)
+    office_user.profile.refresh_from_db()
+    assert scope_of(office_user).is_bureau
