@@ -4,7 +4,6 @@ Each ModelAdmin (and inline) names the scoping function of its model in `scope`;
 queryset with it, and limits every foreign-key choice to the scope of the related model's admin.
 """
 
-import hashlib
 from collections.abc import Callable
 
 from django import forms
@@ -14,8 +13,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy
 
+from common.versions import STALE_MESSAGE, record_version
 from villages.models import Bureau
 
 from .policy import is_operator, scope_of
@@ -23,17 +22,6 @@ from .policy import is_operator, scope_of
 # --- reliability: admin change forms carry a version; a save over someone else's change is refused ---
 
 VERSION_FIELD = "record_version"
-STALE_MESSAGE = gettext_lazy("记录已被他人修改，请核对后重新提交。")
-
-
-def record_version(instance: models.Model, field_names) -> str:
-    """A fingerprint of the row's stored values of the form's fields: any change by someone else changes it."""
-    values = [
-        (field.attname, field.value_to_string(instance))
-        for field in instance._meta.concrete_fields
-        if field.name in field_names
-    ]
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
 
 
 def versioned_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.versions import VersionedForm
 from villages.models import Township
 
 from .models import Rating, Review, ReviewPeriod, ReviewVillage, Tier
@@ -46,7 +47,7 @@ class PeriodOpenForm(forms.Form):
         self.fields["year"].initial = year
 
 
-class SelfAssessForm(forms.Form):
+class SelfAssessForm(VersionedForm):
     self_assessment = _text(_("自我评价"), required_message=_("请填写自我评价。"), rows=6, max_length=5000)
     self_rating = forms.ChoiceField(
         label=_("自评等次"),
@@ -64,7 +65,7 @@ class ObjectForm(forms.Form):
     objection = _text(_("异议内容"), required_message=_("请写明对哪项指标有异议及理由。"))
 
 
-class VillageRatingForm(forms.Form):
+class VillageRatingForm(VersionedForm):
     village_rating = forms.ChoiceField(
         label=_("村(居)评价"),
         choices=Rating.choices,
@@ -74,7 +75,7 @@ class VillageRatingForm(forms.Form):
     village_comment = _text(_("村(居)意见"), required=False, rows=3)
 
 
-class OfficeRatingForm(forms.Form):
+class OfficeRatingForm(VersionedForm):
     office_rating = forms.ChoiceField(
         label=_("司法所评价"),
         choices=Rating.choices,

@@ -51,7 +51,9 @@ ACCEPT = {
     XLSX: ".xlsx",
 }
 IMAGE_MAX_SIDE = 1600
-MAX_PIXELS = 50_000_000  # after draft(): far above any photo, far below a decompression bomb
+# What a phone photo needs (a 12–24 Mpx camera; a 50 Mpx one saves JPEGs, which decode scaled down, see below). A
+# small PNG of 7000×7000 would cost ~300 MB to decode: refused from its header before any pixel is read.
+MAX_PIXELS = 24_000_000
 
 
 def max_bytes() -> int:
@@ -113,6 +115,32 @@ def _is_image(upload) -> bool:
         upload.seek(0)
 
 
+def decoded_pixels(image: Image.Image) -> int:
+    """The pixels decoding `image` would make, read from its header (nothing decoded yet). A JPEG decodes at a
+    fraction of its size once draft() has asked for no more than `IMAGE_MAX_SIDE`: a 50 Mpx phone photo is cheap."""
+    return image.width * image.height
+
+
+def check_pixels(upload) -> None:
+    """Refuse, before decoding, an image that would decode to more than MAX_PIXELS (an image bomb under the byte
+    limit)."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.draft(None, (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+            pixels = decoded_pixels(image)
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return  # not an image: the type check says so
+    finally:
+        upload.seek(0)
+    if pixels > MAX_PIXELS:
+        raise ValidationError(
+            _("图片“%(name)s”像素过大（超过 %(limit)s 万像素），请用手机拍照或压缩后重新上传。"),
+            code="image_too_large",
+            params={"name": PurePath(upload.name or "").name, "limit": MAX_PIXELS // 10_000},
+        )
+
+
 def sniff(upload) -> str | None:
     """The upload's type by its content: IMAGE, PDF, DOCX, XLSX, or None."""
     head = _head(upload)
@@ -154,10 +182,9 @@ def reencode_image(
     try:
         upload.seek(0)
         with Image.open(upload) as source:
-            source.draft(
-                None, (max_side, max_side)
-            )  # a JPEG decodes at a fraction of its size: phones' 100 MP
-            if source.width * source.height > MAX_PIXELS:
+            # A JPEG decodes at a fraction of its size; anything else is checked from its header before decoding.
+            source.draft(None, (max_side, max_side))
+            if decoded_pixels(source) > MAX_PIXELS:
                 raise ValueError("too many pixels")  # a small file that would decode to gigabytes
             image = ImageOps.exif_transpose(source)
             image.thumbnail((max_side, max_side))
@@ -188,6 +215,7 @@ def clean_upload(
     if getattr(upload, "pipl_checked", False):
         return upload
     check_size(upload)
+    check_pixels(upload)
     kind = sniff(upload)
     if kind is None or kind not in kinds:
         raise _refuse(upload, kinds)
@@ -240,3 +268,4 @@ def validate_upload_size(upload) -> None:
     """A validator for fields that check the type themselves (forms.ImageField): the size limit only."""
     if upload and hasattr(upload, "size"):
         check_size(upload)
+        check_pixels(upload)

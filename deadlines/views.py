@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import scope_of
 from common.pagination import PER_PAGE
-from ledger.filters import parse_month
+from common.params import parse_id, parse_month
 from programme.calendar import month_bounds
 
 from .models import Flag
@@ -27,8 +27,7 @@ def dashboard(request):
     """What is due, done, late and missing this month and quarter: the bureau's whole district, an office's township."""
     if not may_see_dashboard(request.user):
         raise PermissionDenied(_("只有司法局和司法所工作人员可以查看截止事项。"))
-    bureau_id = request.GET.get("bureau", "")
-    scope = dashboard_scope(request.user, bureau_id=int(bureau_id) if bureau_id.isdigit() else None)
+    scope = dashboard_scope(request.user, bureau_id=parse_id(request.GET.get("bureau")))
     if scope is None:
         raise PermissionDenied(_("还没有司法局。"))
     # It opens on the month that needs action (last month while its ledgers are missing), or the one asked for,

@@ -5,6 +5,8 @@ and records the trail; an edit in the admin would bypass all three, so these adm
 still delete a row entered by mistake).
 """
 
+import json
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedRelatedFieldListFilter
+from common.masking import mask_phone
 from villages.selectors import villages_visible_to
 
 from .exports import ledger_exports_visible_to
@@ -48,9 +51,14 @@ def service_types_visible_to(user) -> QuerySet[ServiceType]:
 class WorkLogEventInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = WorkLogEvent
     scope = worklog_events_visible_to
-    fields = ("at", "action", "by", "note", "changes")
+    fields = ("at", "action", "by", "note", "masked_changes")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("修改内容"))
+    def masked_changes(self, obj: WorkLogEvent) -> str:
+        # PIPL: the resident's phone masked, as in the log's own trail (the admin is never the log's advisor).
+        return json.dumps(obj.changes_shown_to(None), ensure_ascii=False)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -111,7 +119,7 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             {
                 "fields": (
                     ("object_kind", "object_name", "people_served"),
-                    ("object_situation", "object_phone"),
+                    ("object_situation", "masked_object_phone"),
                     "content",
                     "result",
                     "remarks",
@@ -141,6 +149,7 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     # Spelled out, not only implied by the view permission: the workflow moves in the app, never here.
     readonly_fields = (
+        "masked_object_phone",
         "hours",
         "status",
         "submitted_at",
@@ -156,6 +165,11 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated_at",
         "client_uuid",
     )
+
+    @admin.display(description=_("联系电话"), empty_value="—")
+    def masked_object_phone(self, obj: WorkLog) -> str | None:
+        # PIPL: masked; a bureau reveals one number, audited, on the log's page (common/phones.py).
+        return mask_phone(obj.object_phone) or None
 
 
 @admin.register(Lecture)

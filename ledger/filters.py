@@ -1,11 +1,10 @@
 """Filters of the work-log, lecture and incident lists; every choice is limited to what the person may see."""
 
-import re
 from datetime import date
 
 import django_filters
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to, agreements_visible_to
+from common.params import parse_month
 from programme.calendar import month_of, quarter_of
 from villages.forms import VillageChoiceFilter
 from villages.models import Village
@@ -20,15 +20,12 @@ from villages.selectors import villages_visible_to
 
 from .models import Incident, Lecture, ServiceType, WorkLog
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 ALL = _("全部")
-month_validator = RegexValidator(MONTH_RE, _("月份格式应为 YYYY-MM，例如 2026-06。"))
 
 
-def parse_month(value: str | None) -> date | None:
-    """The first day of a `YYYY-MM` month, or None when the value is not one."""
-    match = MONTH_RE.match((value or "").strip())
-    return date(int(match[1]), int(match[2]), 1) if match else None
+def month_validator(value: str) -> None:
+    if parse_month(value) is None:
+        raise ValidationError(_("月份格式应为 YYYY-MM，例如 2026-06。"), code="invalid")
 
 
 def month_input(**attrs) -> forms.TextInput:

@@ -1,6 +1,5 @@
 """The advisor's forms: they read and check what was typed; the rules are the services' (ledger.services)."""
 
-import uuid
 from datetime import datetime, time, timedelta
 
 from django import forms
@@ -8,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.once import OneTimeTokenForm
 from common.uploads import SafeFileField, validate_upload_size
 from villages.forms import VillageChoiceField
 from villages.models import Village
@@ -79,7 +79,7 @@ class MultipleImageField(forms.ImageField):
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
 
 
-class _ServiceForm(forms.Form):
+class _ServiceForm(OneTimeTokenForm):
     """Where and when a service took place: the fields a work log and a lecture share."""
 
     required_css_class = "required"
@@ -115,8 +115,8 @@ class _ServiceForm(forms.Form):
         widget=forms.HiddenInput,
     )
     location_accuracy = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-    # Made on GET and sent back with every retry: the same service twice is saved once (see worklog_create).
-    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # client_uuid (OneTimeTokenForm): made on GET and sent back with every retry, the same service twice is saved
+    # once; for a log it is also the log's own client_uuid (offline drafts resend it: see worklog_create).
 
     # The log's updated_at when the form was shown: a save over a change made since is refused (worklog_update).
     version = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -124,6 +124,7 @@ class _ServiceForm(forms.Form):
     def __init__(self, *args, user, village=None, worklog: WorkLog | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.worklog = worklog
         villages = villages_visible_to(user)
         # A returned log stays editable under its own village, even if that agreement has ended since.
         if worklog is not None:
@@ -145,7 +146,6 @@ class _ServiceForm(forms.Form):
         self.initial.setdefault("service_date", timezone.localdate())
         self.initial.setdefault("start_time", start)
         self.initial.setdefault("end_time", end)
-        self.initial.setdefault("client_uuid", uuid.uuid4())
 
     def location_values(self) -> dict:
         data = self.cleaned_data
@@ -153,6 +153,12 @@ class _ServiceForm(forms.Form):
 
     def clean_version(self) -> datetime | None:
         value = self.cleaned_data["version"]
+        if (
+            not value and self.worklog is not None
+        ):  # an edit must say which version it changes, or it overwrites
+            self.add_error(None, STALE_MESSAGE)
+            self.show_current_version(self.worklog)
+            return None
         try:
             return datetime.fromisoformat(value) if value else None
         except ValueError:
@@ -349,7 +355,7 @@ class LectureForm(_ServiceForm):
         }
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(OneTimeTokenForm):
     """涉稳/重大利益事项: two fields, sent to the justice office at once."""
 
     required_css_class = "required"
@@ -377,7 +383,7 @@ class IncidentForm(forms.Form):
             self.initial.setdefault("village", village)
 
 
-class PhotosForm(forms.Form):
+class PhotosForm(OneTimeTokenForm):
     photos = MultipleImageField(label=_("添加照片"))
 
     def __init__(self, *args, worklog: WorkLog, **kwargs):

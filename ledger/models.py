@@ -267,6 +267,20 @@ class WorkLogEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
+    def changes_shown_to(self, user) -> dict:
+        """The edit's changes as `user` may read them: the resident's phone masked unless they see it in full
+        (common/phones.py: the log's advisor), and any number typed into a free text masked for everyone but them;
+        the current number is revealed, audited, on the log's page. `user` None: masked (the admin)."""
+        from common.masking import mask_phone, scrub_text
+        from common.phones import sees_in_full
+
+        if sees_in_full(user, self.worklog, "object_phone"):
+            return dict(self.changes)
+        return {
+            field: [mask_phone(value) if field == "object_phone" else scrub_text(value) for value in values]
+            for field, values in self.changes.items()
+        }
+
 
 class WorkLogPhoto(models.Model):
     worklog = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.policy import scope_of
 from common.pagination import paginate
+from common.params import parse_id
 from villages.models import Township, Village
 from villages.selectors import get_township_for_user
 
@@ -81,8 +82,8 @@ def _home(request: HttpRequest) -> HttpResponse:
             context["results"] = selectors.search(query)
             context["searched"] = True
     township = None
-    if request.GET.get("township", "").isdigit():
-        township = Township.objects.filter(pk=request.GET["township"]).first()
+    if township_id := parse_id(request.GET.get("township")):
+        township = Township.objects.filter(pk=township_id).first()
         if township is not None:
             context["township"] = township
             context["township_villages"] = list(

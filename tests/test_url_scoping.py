@@ -11,12 +11,15 @@ A POST-only endpoint (`method="post"`, with the form `data` to send) answers `ok
 so each persona acts on the same state: a log the liaison has just confirmed is no longer there to confirm.
 """
 
+import inspect
 import io
+import re
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import unquote
 
+import django_filters
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,8 +27,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from assessment.forms import OfficeRatingForm, SelfAssessForm, VillageRatingForm
 from assessment.models import Review
 from assessment.services.computation import review_period_compute
+from common.versions import record_version
 from imports.models import ImportBatch
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
@@ -339,6 +344,21 @@ def a_review_village_across_townships(w: SimpleNamespace) -> dict:
 
 def review_form(**fields) -> Callable[[SimpleNamespace], dict]:
     return lambda w: fields
+
+
+def versioned_form(form_class, row_of: Callable[[SimpleNamespace], object], **fields) -> Callable:
+    """The form with the version of the row just made for the case (common/versions.py)."""
+    return lambda w: {**fields, "version": record_version(row_of(w), form_class.base_fields)}
+
+
+def latest_review(w: SimpleNamespace) -> Review:
+    return Review.objects.filter(advisor=w.advisor).latest("pk")
+
+
+def latest_review_village(village: str) -> Callable[[SimpleNamespace], object]:
+    from assessment.models import ReviewVillage
+
+    return lambda w: ReviewVillage.objects.filter(village=getattr(w, village)).latest("pk")
 
 
 # Who reads `advisor`'s review (village, second_village of `township`), and `other_advisor`'s.
@@ -1378,7 +1398,9 @@ URLS: dict[str, list[Case]] = {
     "assessment:review_self_assess": review_action(
         "the advisor's self-assessment",
         {"advisor_user"},
-        review_form(self_assessment="按时到村服务，完成讲座。", self_rating="good"),
+        versioned_form(
+            SelfAssessForm, latest_review, self_assessment="按时到村服务，完成讲座。", self_rating="good"
+        ),
     ),
     "assessment:review_confirm": review_action("the advisor confirms the indicators", {"advisor_user"}),
     "assessment:review_object": review_action(
@@ -1387,7 +1409,9 @@ URLS: dict[str, list[Case]] = {
     "assessment:review_office_rate": review_action(
         "the justice office's rating",
         {"office_user"},
-        review_form(office_rating="good", office_comment="服务认真，群众满意。"),
+        versioned_form(
+            OfficeRatingForm, latest_review, office_rating="good", office_comment="服务认真，群众满意。"
+        ),
     ),
     "assessment:review_answer": review_action(
         "the office answers an open objection",
@@ -1437,7 +1461,12 @@ URLS: dict[str, list[Case]] = {
             {"liaison_user", "office_user"},
             forbidden=BUREAU | {"advisor_user", "superuser"},
             method="post",
-            data=review_form(village_rating="good", village_comment="每月按时到村"),
+            data=versioned_form(
+                VillageRatingForm,
+                latest_review_village("village"),
+                village_rating="good",
+                village_comment="每月按时到村",
+            ),
         ),
         Case(
             "the village of another township: its office only",
@@ -1445,7 +1474,9 @@ URLS: dict[str, list[Case]] = {
             {"other_office_user"},
             forbidden=BUREAU | {"other_advisor_user", "superuser"},
             method="post",
-            data=review_form(village_rating="pass"),
+            data=versioned_form(
+                VillageRatingForm, latest_review_village("other_township_village"), village_rating="pass"
+            ),
         ),
     ],
     # --- the payout sheet and the year-end report of a period (assessment/views/sheets.py) ---
@@ -1517,7 +1548,7 @@ def _module_of(callback) -> str:
 
 
 def url_patterns(patterns=None, namespaces: tuple[str, ...] = (), prefix: str = ""):
-    """(key, route) of every pattern the project serves, but the admin site's and Django's account pages.
+    """(key, route, view) of every pattern the project serves, but the admin site's and Django's account pages.
 
     The key is the pattern's namespaced name (`villages:village_detail`), or its route when it has no name.
     """
@@ -1536,7 +1567,8 @@ def url_patterns(patterns=None, namespaces: tuple[str, ...] = (), prefix: str = 
                 continue
             if module == "django.views.static":
                 continue  # MEDIA_URL, served by runserver when DEBUG is on (public photos only)
-            yield (":".join((*namespaces, pattern.name)) if pattern.name else route), route
+            key = ":".join((*namespaces, pattern.name)) if pattern.name else route
+            yield key, route, pattern.callback
 
 
 def send(client, key: str, case: Case, w: SimpleNamespace):
@@ -1551,7 +1583,7 @@ def send(client, key: str, case: Case, w: SimpleNamespace):
 
 
 def test_it_has_an_entry_for_every_url_pattern():
-    served = dict(url_patterns())
+    served = {key: route for key, route, _view in url_patterns()}
     missing = sorted(set(served) - set(URLS))
 
     assert not missing, (
@@ -1563,7 +1595,7 @@ def test_it_has_an_entry_for_every_url_pattern():
 
 
 def test_it_has_no_entry_for_a_url_pattern_that_no_longer_exists():
-    stale = sorted(set(URLS) - {key for key, _ in url_patterns()})
+    stale = sorted(set(URLS) - {key for key, _route, _view in url_patterns()})
 
     assert not stale, f"URLS lists patterns the project no longer serves: {stale}"
 
@@ -1659,3 +1691,100 @@ def test_it_builds_the_photo_and_outline_urls_the_storage_gives(whole_map):
 
     assert photo_url == WorkLogPhoto.objects.get().image.url
     assert outline_url == Lecture.objects.get().outline_file.url
+
+
+# --- hostile query parameters: never a 500 ---
+
+# Values a probe sends: a superscript digit (str.isdigit() says yes, int() says no), a month past the calendar, a
+# negative number, SQL, a very long value, a NUL byte, a list's brackets (and every parameter also sent twice).
+HOSTILE = ("²", "9999-12", "-1", "' OR 1=1 --", "9" * 10_000, "a\x00b", "[]", "0")
+GET_PARAMETER = re.compile(
+    r"""GET(?:\.get|\.getlist)?\(\s*["'](\w+)["']|GET\[["'](\w+)["']\]|_int\(request, ["'](\w+)["']"""
+)
+PROJECT_PACKAGES = {
+    "accounts",
+    "advisors",
+    "assessment",
+    "audit",
+    "common",
+    "deadlines",
+    "ledger",
+    "notifications",
+}
+PROJECT_PACKAGES |= {"publicity", "villages"}
+
+
+def _names_used(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):  # a lambda or inner function
+            names |= _names_used(const)
+    return names
+
+
+def parameters_read_by(function, depth: int = 3) -> set[str]:
+    """The query parameters a view may read: the names in its `request.GET` calls and those of the project's
+    functions it calls (a few levels down), and the filters of every FilterSet it uses."""
+    function = inspect.unwrap(function)
+    names = set()
+    for match in GET_PARAMETER.finditer(inspect.getsource(function)):
+        names.update(group for group in match.groups() if group)
+    for name in _names_used(function.__code__):
+        value = function.__globals__.get(name)
+        if isinstance(value, type) and issubclass(value, django_filters.FilterSet):
+            names.update(value.base_filters)
+        elif (
+            depth
+            and inspect.isfunction(inspect.unwrap(value) if callable(value) else None)
+            and value.__module__.partition(".")[0] in PROJECT_PACKAGES
+        ):
+            names |= parameters_read_by(value, depth - 1)
+    return names
+
+
+def fuzz_personas(case: Case) -> list[str | None]:
+    """Who opens the page: an anonymous visitor of a public page; otherwise a bureau role and one other role that
+    may open it (their pages differ)."""
+    if case.public:
+        return [None]
+    ok = [role for role in ROLES if role in case.ok]
+    bureau = next((role for role in ok if role in BUREAU), "superuser")
+    other = next((role for role in ok if role not in BUREAU | OTHER_BUREAU), None)
+    return [role for role in (bureau, other) if role]
+
+
+PARAMETERS = {
+    key: sorted(parameters_read_by(view))
+    for key, _route, view in url_patterns()
+    if key in URLS and URLS[key][0].method == "get"
+}
+FUZZED = [key for key, names in PARAMETERS.items() if names]
+
+
+def test_it_finds_the_parameters_a_page_reads():
+    assert PARAMETERS["ledger:monthly_check"] == ["month", "township"]
+    assert {"month", "village", "advisor", "page"} <= set(PARAMETERS["ledger:worklog_list"])  # its filter's
+    assert {"year", "format", "township"} <= set(PARAMETERS["ledger:report_township_month"])  # its helpers'
+
+
+@pytest.mark.parametrize("key", FUZZED)
+def test_it_never_answers_a_hostile_query_parameter_with_a_server_error(client, whole_map, key):
+    # SECURITY: every parameter a page reads is parsed by a form or one helper that refuses (400/404) or ignores it.
+    # Each parameter alone with each value for the first persona; all of them at once for the others.
+    case = URLS[key][0]
+    url = reverse(key, kwargs=case.kwargs(whole_map))
+    client.raise_request_exception = False
+    failures = []
+    for index, persona in enumerate(fuzz_personas(case)):
+        client.logout()
+        if persona:
+            client.force_login(getattr(whole_map, persona))
+        for value in (*HOSTILE, [HOSTILE[0], HOSTILE[1]]):
+            queries = [{name: value} for name in PARAMETERS[key]] if index == 0 else []
+            for query in [*queries, dict.fromkeys(PARAMETERS[key], value)]:
+                response = client.get(url, {**case.query(whole_map), **query})
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                if response.status_code >= 500:
+                    failures.append(f"{persona} {sorted(query)}={str(value)[:20]!r}: {response.status_code}")
+    assert not failures, f"{key} ({url}):\n" + "\n".join(failures)

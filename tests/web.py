@@ -109,3 +109,26 @@ def grow(w, n: int = 60) -> None:
         past = {"start_date": date(1950 + i, 1, 1), "end_date": date(1950 + i, 12, 31), "ended": True}
         AgreementFactory(advisor__bureau=w.bureau, village=w.village, **past)
         AgreementFactory(advisor__bureau=w.other_bureau, village__township=w.other_bureau_township)
+
+
+def with_version(address: str, data: dict | None = None) -> dict:
+    """The form of a review's self-assessment, office rating or village rating with the row's version as its page
+    shows it now (common/versions.py): a form sent without one is refused as stale."""
+    import re
+
+    from assessment.forms import OfficeRatingForm, SelfAssessForm, VillageRatingForm
+    from assessment.models import Review, ReviewVillage
+    from common.versions import record_version
+
+    data = dict(data or {})
+    for pattern, model, form in (
+        (r"/reviews/(\d+)/self-assessment/$", Review, SelfAssessForm),
+        (r"/reviews/(\d+)/office-rating/$", Review, OfficeRatingForm),
+        (r"/reviews/villages/(\d+)/rate/$", ReviewVillage, VillageRatingForm),
+    ):
+        match = re.search(pattern, address)
+        if match:
+            row = model.objects.filter(pk=match[1]).first()
+            if row is not None:
+                data.setdefault("version", record_version(row, form.base_fields))
+    return data

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.versions import VersionedForm
+
 from ..forms import (
     AnswerForm,
     ChangeFinalForm,
@@ -224,14 +226,16 @@ def _available_forms(review: Review, user) -> dict:
         return forms
     if access.is_reviewed_advisor(review, user):
         forms["self_assess"] = SelfAssessForm(
-            initial={"self_assessment": review.self_assessment, "self_rating": review.self_rating}
+            initial={"self_assessment": review.self_assessment, "self_rating": review.self_rating},
+            instance=review,
         )
         if not review.has_open_objection:
             forms["confirm"] = ConfirmForm()
             forms["object"] = ObjectForm()
     if access.may_rate_as_office(review, user):
         forms["office_rate"] = OfficeRatingForm(
-            initial={"office_rating": review.office_rating, "office_comment": review.office_comment}
+            initial={"office_rating": review.office_rating, "office_comment": review.office_comment},
+            instance=review,
         )
         if review.has_open_objection:
             forms["answer"] = AnswerForm()
@@ -279,6 +283,8 @@ def _act(request, pk: int, *, name: str, form_class, perform, done: str, **form_
     """Validate the posted form, call the service; on success a message and back to the review, otherwise the
     page again with the form as typed and the service's message on its field (or above the form)."""
     review = get_review_for_user(request.user, pk)
+    if issubclass(form_class, VersionedForm):  # a save over a change made since the page was shown is refused
+        form_kwargs["instance"] = review
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
@@ -430,7 +436,8 @@ def _village_page(request, row: ReviewVillage, form=None):
     can_rate = not review.is_final and access.may_rate_village(row, request.user)
     if form is None and can_rate:
         form = VillageRatingForm(
-            initial={"village_rating": row.village_rating, "village_comment": row.village_comment}
+            initial={"village_rating": row.village_rating, "village_comment": row.village_comment},
+            instance=row,
         )
     context = {
         "row": row,
@@ -454,7 +461,7 @@ def review_village_detail(request, pk: int):
 @require_POST
 def review_village_rate(request, pk: int):
     row = _get_row(request.user, pk)
-    form = VillageRatingForm(request.POST)
+    form = VillageRatingForm(request.POST, instance=row)
     if form.is_valid():
         try:
             opinions.review_village_rate(

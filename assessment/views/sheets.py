@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
+from common.once import OneTimeTokenForm, create_once
+from common.params import parse_id
 from ledger.renderers import report_download, report_format
 from villages.selectors import townships_visible_to
 
@@ -36,7 +38,7 @@ def _is_bureau_of(user, period: ReviewPeriod) -> bool:
 # --- 补贴发放表 ---
 
 
-class DeductionForm(forms.Form):
+class DeductionForm(OneTimeTokenForm):
     line = forms.ChoiceField(label=gettext_lazy("法律顾问及协议"))
     amount = forms.DecimalField(
         label=gettext_lazy("扣减金额(元)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
@@ -93,12 +95,16 @@ def payout_deduction_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         line = form.lines[form.cleaned_data["line"]]
         try:
-            payout.review_add_deduction(
-                review=line.review,
-                by=request.user,
-                agreement=line.agreement,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
+            create_once(
+                user=request.user,
+                token=form.token,
+                create=lambda: payout.review_add_deduction(
+                    review=line.review,
+                    by=request.user,
+                    agreement=line.agreement,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -118,9 +124,7 @@ def year_report(request: HttpRequest, pk: int) -> HttpResponse:
     townships = townships_visible_to(request.user).filter(bureau_id=period.bureau_id).order_by("code")
     if _is_bureau_of(request.user, period):
         raw = request.GET.get("township", "")
-        township = get_object_or_404(townships, pk=raw) if raw.isdigit() else None
-        if raw and not raw.isdigit():
-            raise Http404
+        township = get_object_or_404(townships, pk=parse_id(raw)) if raw else None
     elif scope.is_office:
         township = get_object_or_404(townships, pk=scope.township_id)
         if request.GET.get("township", str(township.pk)) != str(township.pk):

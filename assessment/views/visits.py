@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to
+from common.once import OneTimeTokenForm, create_once
 from common.pagination import paginate
+from common.params import parse_id
 from villages.forms import VillageChoiceField
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
@@ -123,7 +125,7 @@ class InspectionFilter(_PlaceFilter):
 # --- forms ---
 
 
-class ReturnVisitForm(forms.Form):
+class ReturnVisitForm(OneTimeTokenForm):
     village = VillageChoiceField(label=gettext_lazy("村(社区)"), queryset=Village.objects.none())
     visited_on = forms.DateField(label=gettext_lazy("回访日期"), widget=_date_input())
     contact_kind = forms.ChoiceField(
@@ -150,7 +152,7 @@ class ReturnVisitForm(forms.Form):
         )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(OneTimeTokenForm):
     township = forms.ModelChoiceField(label=gettext_lazy("乡镇(街道)"), queryset=Township.objects.none())
     village = VillageChoiceField(
         label=gettext_lazy("村(社区)"),
@@ -198,11 +200,15 @@ class ResolveForm(forms.Form):
 
 
 def _record(request: HttpRequest, form: forms.Form, record) -> object | None:
-    """Run the service with the form's data; a refusal shows on the form, keeping what was typed."""
+    """Run the service with the form's data; a refusal shows on the form, keeping what was typed. A create form
+    sent again (its one-time token) gives the row the first sending made."""
     if not form.is_valid():
         return None
+    data = {name: value for name, value in form.cleaned_data.items() if name != "client_uuid"}
     try:
-        return record(form.cleaned_data)
+        if isinstance(form, OneTimeTokenForm):
+            return create_once(user=request.user, token=form.token, create=lambda: record(data))[0]
+        return record(data)
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -246,8 +252,8 @@ def return_visit_create(request: HttpRequest) -> HttpResponse:
             return redirect("assessment:return_visit_detail", pk=visit.pk)
     else:
         initial = {"visited_on": timezone.localdate()}
-        if request.GET.get("village", "").isdigit():
-            initial["village"] = request.GET["village"]
+        if village_id := parse_id(request.GET.get("village")):
+            initial["village"] = village_id
         form = ReturnVisitForm(initial=initial, user=request.user)
     return render(request, "assessment/visit_form.html", {"form": form})
 

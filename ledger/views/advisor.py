@@ -3,6 +3,7 @@
 Each view: scope (get_worklog_for_user, advisor_of) → form → service → message → redirect.
 """
 
+from pathlib import PurePath
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import private_file_response
+from common.once import create_once
 from ledger import services
 from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors
 from ledger.models import Incident, Lecture, ServiceType, WorkLog, WorkLogPhoto
@@ -152,19 +154,30 @@ def worklog_add_photos(request, pk: int):
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["photos"])
-        photos = services.worklog_add_photos(
-            worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+        photos, created = create_once(
+            user=request.user,
+            token=form.token,
+            create=lambda: services.worklog_add_photos(
+                worklog=worklog, by=request.user, uploads=form.cleaned_data["photos"]
+            ),
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
-        messages.success(request, _("已添加 %(n)s 张照片。") % {"n": len(photos)})
+        if created:
+            messages.success(request, _("已添加 %(n)s 张照片。") % {"n": len(photos)})
+        else:
+            messages.info(request, _("这些照片已经添加过，未重复保存。"))
     return redirect(worklog)
 
 
 @login_required
 def worklog_detail(request, pk: int):
-    worklog = get_worklog_for_user(request.user, pk)
+    return worklog_page(request, get_worklog_for_user(request.user, pk))
+
+
+def worklog_page(request, worklog: WorkLog, *, refused: dict | None = None):
+    """The log's page; `refused` (action, log, text): a review form sent back as typed, with its message."""
     service_types = list(worklog.service_types.all())
     may_add_photos = services.worklog_may_add_photos(worklog, request.user)
     context = {
@@ -174,9 +187,10 @@ def worklog_detail(request, pk: int):
         "photos": list(worklog.photos.all()),
         "lecture": Lecture.objects.filter(worklog=worklog).first(),
         "incident": Incident.objects.filter(worklog=worklog).first(),
-        "trail": _trail(worklog),
+        "trail": _trail(worklog, request.user),
         "may_edit": services.worklog_may_edit(worklog, request.user),
         "photos_form": PhotosForm(worklog=worklog) if may_add_photos else None,
+        "refused": refused,
     }
     return render(request, "ledger/worklog_detail.html", context)
 
@@ -194,9 +208,11 @@ def worklog_photo(request, name: str):
 
 @login_required
 def lecture_outline(request, name: str):
-    """A lecture's outline file (private storage), served only to those who may see the lecture."""
+    """A lecture's outline file (private storage), served only to those who may see the lecture; always a download
+    under a name of ours (an advisor's PDF may carry scripts, its name may be personal)."""
     lecture = get_object_or_404(lectures_visible_to(request.user), outline_file=f"lectures/{name}")
-    return private_file_response(lecture.outline_file)
+    suffix = PurePath(lecture.outline_file.name).suffix.lower()
+    return private_file_response(lecture.outline_file, download_name=f"{_('讲座提纲')}-{lecture.pk}{suffix}")
 
 
 @login_required
@@ -270,15 +286,22 @@ def incident_create(request):
         form = IncidentForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.incident_report(
-                    by=request.user,
-                    village=form.cleaned_data["village"],
-                    summary=form.cleaned_data["summary"],
+                _incident, created = create_once(
+                    user=request.user,
+                    token=form.token,
+                    create=lambda: services.incident_report(
+                        by=request.user,
+                        village=form.cleaned_data["village"],
+                        summary=form.cleaned_data["summary"],
+                    ),
                 )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, _("已立即报告司法所。请保持电话畅通，并及时补记工作日志。"))
+                if created:
+                    messages.success(request, _("已立即报告司法所。请保持电话畅通，并及时补记工作日志。"))
+                else:
+                    messages.info(request, _("这个事项已经报告过，未重复报告。"))
                 return redirect("home")
     else:
         form = IncidentForm(user=request.user, village=request.GET.get("village"))
@@ -288,13 +311,13 @@ def incident_create(request):
 # --- the trail: each edit's changed fields, in words ---
 
 
-def _trail(worklog: WorkLog) -> list[dict]:
+def _trail(worklog: WorkLog, user) -> list[dict]:
     return [
         {
             "event": event,
             "changes": [
                 (_field_label(field), old or _("（空）"), new or _("（空）"))
-                for field, (old, new) in event.changes.items()
+                for field, (old, new) in event.changes_shown_to(user).items()
             ],
         }
         for event in worklog.events.select_related("by__profile")

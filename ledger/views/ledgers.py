@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
+from common.params import parse_id
 from programme.calendar import end_of_day, ledger_due_date, month_bounds
 from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
 
@@ -221,11 +222,8 @@ def ledger_township_accept(request, pk: int):
 def ledger_overview(request):
     """The bureau's month: each township's ledgers in, late and missing, its forwarding, every late or missing one."""
     bureaus = bureaus_visible_to(request.user)
-    bureau_id = request.GET.get("bureau", "")
-    if bureau_id:
-        if not bureau_id.isdigit():
-            raise Http404
-        bureau = get_object_or_404(bureaus, pk=bureau_id)
+    if "bureau" in request.GET:
+        bureau = get_object_or_404(bureaus, pk=parse_id(request.GET["bureau"]))
     else:
         bureau = bureaus.first()
     if bureau is None:

@@ -5,7 +5,6 @@ Every view finds its rows through the scoping selectors (outside the scope: 404)
 """
 
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
 from common.pagination import paginate
+from common.params import parse_id
 from programme.calendar import month_of
 from programme.measures import onsite_mode_names
 
@@ -40,9 +40,7 @@ from ..selectors import (
     townships_checked_by,
     worklogs_visible_to,
 )
-
-# The query parameters that bring a refused form's text back to the page it came from.
-REFILL_KEYS = ("review", "log", "reason")
+from .advisor import worklog_page
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -54,15 +52,11 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _back(request: HttpRequest, worklog: WorkLog, *, refused: str = "", text: str = "") -> HttpResponse:
-    """Back to the page the form was on; after a refusal with the typed text in the query, to fill it in again."""
-    target = _next_url(request, worklog.get_absolute_url())
-    scheme, netloc, path, query, fragment = urlsplit(target)
-    params = [(key, value) for key, value in parse_qsl(query) if key not in REFILL_KEYS]
-    if refused:
-        params += [("review", refused), ("log", str(worklog.pk)), ("reason", text)]
-        fragment = f"review-{worklog.pk}"
-    return redirect(urlunsplit((scheme, netloc, path, urlencode(params), fragment)))
+def _refused(request: HttpRequest, worklog: WorkLog, *, action: str, text: str) -> HttpResponse:
+    """The log's page again with the refused form as typed: never the typed text in a URL (a reason may hold a
+    phone or ID number, and URLs reach access logs and browser history)."""
+    worklog = get_worklog_for_user(request.user, worklog.pk)  # as stored now
+    return worklog_page(request, worklog, refused={"action": action, "log": str(worklog.pk), "text": text})
 
 
 def _review(request: HttpRequest, pk: int, *, action: str, form_class, perform, done: str) -> HttpResponse:
@@ -76,13 +70,13 @@ def _review(request: HttpRequest, pk: int, *, action: str, form_class, perform, 
                 messages.error(request, message)
         else:
             messages.success(request, done)
-            return _back(request, worklog)
+            return redirect(_next_url(request, worklog.get_absolute_url()))
     else:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
     field = next(iter(form_class.base_fields), None)
-    return _back(request, worklog, refused=action, text=request.POST.get(field, "") if field else "")
+    return _refused(request, worklog, action=action, text=request.POST.get(field, "") if field else "")
 
 
 @login_required
@@ -167,7 +161,7 @@ def worklog_list(request):
 def worklogs_verify(request):
     """核查所选: each selected log in the person's scope is verified; those refused are reported, the others kept."""
     target = _next_url(request, reverse("ledger:worklog_list"))
-    ids = {int(value) for value in request.POST.getlist("ids") if value.isdigit()}
+    ids = {parse_id(value) for value in request.POST.getlist("ids")} - {None}
     if not ids:
         messages.warning(request, _("请先勾选要核查的日志。"))
         return redirect(target)
@@ -196,11 +190,8 @@ def worklogs_verify(request):
 def monthly_check(request):
     """The justice office's monthly check of every village (seed 002 item 8); bureau roles pick the township."""
     townships = townships_checked_by(request.user).select_related("bureau")
-    township_id = request.GET.get("township", "")
-    if township_id:
-        if not township_id.isdigit():
-            raise Http404
-        township = get_object_or_404(townships, pk=township_id)
+    if "township" in request.GET:
+        township = get_object_or_404(townships, pk=parse_id(request.GET["township"]))
     else:
         township = townships.first()
     if township is None:

@@ -16,7 +16,7 @@ from tests.factories import (
     WorkLogFactory,
     open_review_period,
 )
-from tests.web import grow, names, queries_of, text
+from tests.web import grow, names, queries_of, text, with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,10 @@ def test_it_filters_the_period_table_by_township_state_and_tier(client, w):
 def test_it_shows_where_each_review_stands_in_the_table(client, w):
     row = w.review.villages.get(village=w.village)
     client.force_login(w.liaison_user)
-    client.post(f"/reviews/villages/{row.pk}/rate/", {"village_rating": "good"})
+    client.post(
+        f"/reviews/villages/{row.pk}/rate/",
+        with_version(f"/reviews/villages/{row.pk}/rate/", {"village_rating": "good"}),
+    )
     client.force_login(w.advisor_user)
     client.post(f"/reviews/{w.review.pk}/object/", {"objection": "讲座少算"})
 
@@ -241,13 +244,11 @@ def test_it_shows_the_score_breakdown_and_the_rule(client, w):
 
 def test_it_shows_the_opinions_and_the_history(client, w):
     client.force_login(w.advisor_user)
-    client.post(
-        f"/reviews/{w.review.pk}/self-assessment/", {"self_assessment": "全年按时到村", "self_rating": "good"}
-    )
+    address = f"/reviews/{w.review.pk}/self-assessment/"
+    client.post(address, with_version(address, {"self_assessment": "全年按时到村", "self_rating": "good"}))
     client.force_login(w.office_user)
-    client.post(
-        f"/reviews/{w.review.pk}/office-rating/", {"office_rating": "pass", "office_comment": "讲座偏少"}
-    )
+    address = f"/reviews/{w.review.pk}/office-rating/"
+    client.post(address, with_version(address, {"office_rating": "pass", "office_comment": "讲座偏少"}))
 
     page = text(client.get(f"/reviews/{w.review.pk}/"))
 
@@ -297,7 +298,10 @@ def test_it_tells_each_role_on_the_home_page_what_waits_for_them(client, w):
     assert "2 名顾问待定等次" in page and "开启考核" in page
 
     client.force_login(w.liaison_user)
-    client.post(f"/reviews/villages/{row.pk}/rate/", {"village_rating": "good"})
+    client.post(
+        f"/reviews/villages/{row.pk}/rate/",
+        with_version(f"/reviews/villages/{row.pk}/rate/", {"village_rating": "good"}),
+    )
     assert "请评价法律顾问" not in text(client.get("/"))
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from assessment.models import Review, ReviewEvent
 from tests.factories import open_review_period
-from tests.web import text
+from tests.web import text, with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def url(review: Review, action: str = "") -> str:
 
 def post_as(client, user, address: str, data: dict | None = None):
     client.force_login(user)
-    return client.post(address, data or {})
+    return client.post(address, with_version(address, data))
 
 
 def checked(page: str, name: str, value: str) -> bool:

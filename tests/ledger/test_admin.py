@@ -125,7 +125,7 @@ def test_it_shows_a_log_with_its_trail_and_photos_read_only(client, whole_map, r
     response = client.get(admin_url(WorkLog, "change", worklog.pk))
 
     page = response.content.decode()
-    assert "13800000002" in page  # the edit in the trail
+    assert "138****0002" in page and "13800000002" not in page  # the edit in the trail, masked (PIPL)
     assert "photo" in page
     assert not response.context["has_change_permission"]
     assert 'name="content"' not in page  # no form field: nothing to submit

@@ -370,7 +370,7 @@ def test_it_edits_a_returned_log_and_records_each_changed_field(
     data.update(
         mediation_problem="兄弟间继承纠纷", mediation_measures="释法说理", mediation_result="达成一致"
     )
-    response = advisor_client.post(edit, {**data, "submit": "1"})
+    response = advisor_client.post(edit, {**data, "submit": "1", "version": worklog.updated_at.isoformat()})
 
     assert response.status_code == 302
     worklog.refresh_from_db()
@@ -397,7 +397,11 @@ def test_it_keeps_the_typed_edit_when_the_service_refuses_it(advisor_client, agr
 
     response = advisor_client.post(
         f"/logs/{worklog.pk}/edit/",
-        {**log_data(village, content="改过的内容", end_time="08:00"), "save": "1"},
+        {
+            **log_data(village, content="改过的内容", end_time="08:00"),
+            "save": "1",
+            "version": worklog.updated_at.isoformat(),
+        },
     )
 
     assert response.status_code == 200
