@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "deadlines",
     "demo",
+    "home",
     # --- audit (安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
     "auditlog",
     "audit",

@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from accounts.policy import is_operator
-from advisors.models import Agreement
 from common.masking import mask_phone
 from common.uploads import SafeImageField
 
 from .models import Bureau, Township, Village
-from .selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
+from .selectors import bureaus_visible_to, current_agreements, townships_visible_to, villages_visible_to
 
 
 @admin.register(Bureau)
@@ -106,7 +105,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        current = Agreement.objects.current().filter(village=OuterRef("pk")).order_by("-start_date")
+        current = current_agreements().filter(village=OuterRef("pk")).order_by("-start_date")
         return (
             super()
             .get_queryset(request)
