@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from advisors import views as advisor_views
-from common import views as common_views
+from audit import views as audit_views
 from home import views as home_views
 from ledger.views import advisor as ledger_advisor_views
 
@@ -36,7 +36,7 @@ urlpatterns = [
     path("private/worklogs/<path:name>", ledger_advisor_views.worklog_photo, name="worklog_photo"),
     path("private/lectures/<path:name>", ledger_advisor_views.lecture_outline, name="lecture_outline"),
     # One full personal phone number, revealed on request and audited (common/phones.py says who sees what).
-    path("reveal/<slug:kind>/<int:pk>/", common_views.reveal_phone, name="reveal_phone"),
+    path("reveal/<slug:kind>/<int:pk>/", audit_views.reveal_phone, name="reveal_phone"),
 ]
 
 if settings.DEBUG:

@@ -17,18 +17,6 @@ KNOWN_EDGES_TO_REMOVE = {
         "advisors",
         "assessment",
     ),  # the non-renewal rule after 不合格 (advisors/models.py), moving to assessment
-    (
-        "common",
-        "accounts",
-    ),  # common/phones.py: the registry of revealable phone numbers names every app's models;
-    ("common", "advisors"),  # each app should register its own instead
-    ("common", "ledger"),
-    ("common", "villages"),
-    ("common", "audit"),  # common/views.py: the reveal view writes the audit trail
-    ("accounts", "advisors"),  # accounts/views.py: the home page picks each role's dashboard
-    ("accounts", "ledger"),
-    ("accounts", "villages"),  # and accounts/services.py, admin_mixins.py: the bureau scope of a person
-    ("villages", "advisors"),  # villages/selectors.py, admin.py, views.py: a village's current advisor
     ("ledger", "deadlines"),  # ledger/selectors.py, submissions.py: month closing and the ledger deadlines
 }
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.files import private_file_response
+from audit.files import private_file_response
 from ledger import services
 from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors
 from ledger.models import Incident, Lecture, ServiceType, WorkLog, WorkLogPhoto
