@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +131,16 @@ class AgreementAdminForm(forms.ModelForm):
             "contract_scan",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The subsidy is agreed with each advisor: typed in, never a silent 0 from the model's default.
+        subsidy = self.fields["annual_subsidy"]
+        subsidy.required = True
+        subsidy.error_messages["required"] = _("请填写年度补贴金额（元）。")
+        if self.instance.pk is None:
+            subsidy.initial = None
+            self.initial.pop("annual_subsidy", None)
+
     def clean(self):
         cleaned_data = super().clean()
         # Like the services, lock the advisor and village before the model's clean() checks the rules, so two
@@ -135,6 +148,12 @@ class AgreementAdminForm(forms.ModelForm):
         if not transaction.get_autocommit():
             lock_advisor_and_village(cleaned_data.get("advisor"), cleaned_data.get("village"))
         return cleaned_data
+
+
+# A refused signing leaves the draft as it was: say so, so that nobody takes it for signed.
+SIGN_FAILURE = _(
+    "协议“%(agreement)s”未能签订：%(error)s 该协议仍是草拟状态、没有生效：请修改后再签订，或删除。"
+)
 
 
 @admin.register(Agreement)
@@ -192,6 +211,62 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def township(self, obj):
         return obj.village.township
 
+    # --- 签订 and 备案 on the agreement's own page (POST buttons above its form) ---
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/sign/",
+                self.admin_site.admin_view(self.sign_view),
+                name=f"{prefix}_sign",
+            ),
+            path(
+                "<path:object_id>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name=f"{prefix}_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _one_transition(self, request, object_id, *, service, failure, success):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        agreement = self.get_object(request, object_id)  # scoped: outside the bureau, None
+        if agreement is None:
+            raise Http404
+        if not self.has_change_permission(request, agreement):
+            raise PermissionDenied
+        self._transition(
+            request,
+            self.get_queryset(request).filter(pk=agreement.pk),
+            service=service,
+            on=timezone.localdate(),
+            failure=failure,
+            success=success,
+        )
+        return redirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[agreement.pk])
+        )
+
+    def sign_view(self, request, object_id):
+        return self._one_transition(
+            request,
+            object_id,
+            service=agreement_sign,
+            failure=SIGN_FAILURE,
+            success=_("协议已签订。"),
+        )
+
+    def file_view(self, request, object_id):
+        return self._one_transition(
+            request,
+            object_id,
+            service=agreement_file,
+            failure=_("协议“%(agreement)s”未能备案：%(error)s"),
+            success=_("协议已备案。"),
+        )
+
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
@@ -222,7 +297,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
             queryset,
             service=agreement_sign,
             on=timezone.localdate(),
-            failure=_("协议“%(agreement)s”未能签订：%(error)s"),
+            failure=SIGN_FAILURE,
             success=_("已签订 %(count)s 份协议。"),
         )
 

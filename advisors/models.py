@@ -246,9 +246,10 @@ class Agreement(models.Model):
             raise ValidationError(_("法律顾问与村(居)不属于同一司法局。"))
         if self._state.adding:
             self._check_renewable()
-        # A binding agreement (anything but a draft) must fit the rules, unless it was already binding and the
-        # change only shrinks it: filing or ending must still work after the bureau lowers its limit.
-        if self.status == self.Status.DRAFT or self._only_shrinks():
+        # Every agreement, a draft too, must fit the rules (a draft that could never be signed is refused when it
+        # is saved, with the messages signing would give), unless it was already binding and the change only
+        # shrinks it: filing or ending must still work after the bureau lowers its limit.
+        if self._only_shrinks():
             return
         self._check_village_free()
         self._check_advisor_limit()
@@ -278,22 +279,32 @@ class Agreement(models.Model):
     def _check_village_free(self) -> None:
         clash = self._others().filter(village_id=self.village_id).select_related("advisor").first()
         if clash:
-            raise ValidationError(
-                _(
-                    "%(village)s 在 %(start)s 至 %(end)s 已有生效协议（顾问：%(advisor)s，协议编号 %(pk)s），同一村(居)同一时间只能有一名法律顾问。"
-                )
-                % {
-                    "village": self.village,
-                    "start": clash.start_date,
-                    "end": clash.end_date,
-                    "advisor": clash.advisor,
-                    "pk": clash.pk,
-                }
-            )
+            raise self.village_taken_error(clash)
 
     def _check_advisor_limit(self) -> None:
         limit = self.village.township.bureau.max_villages_per_advisor
         others = list(self._others().filter(advisor_id=self.advisor_id).select_related("village"))
+        self.check_advisor_limit(others, limit)
+
+    # The two rules on agreements already loaded: also run by the roster import (imports/roster.py) against the
+    # agreements of the bureau and of the workbook, held in memory.
+
+    def village_taken_error(self, clash: "Agreement") -> ValidationError:
+        return ValidationError(
+            _(
+                "%(village)s 在 %(start)s 至 %(end)s 已有生效协议（顾问：%(advisor)s，协议编号 %(pk)s），同一村(居)同一时间只能有一名法律顾问。"
+            )
+            % {
+                "village": self.village,
+                "start": clash.start_date,
+                "end": clash.end_date,
+                "advisor": clash.advisor,
+                "pk": clash.pk or _("本次导入"),
+            }
+        )
+
+    def check_advisor_limit(self, others: list["Agreement"], limit: int) -> None:
+        """`others`: the advisor's other binding agreements overlapping this one."""
         # The limit is on agreements in force on the same day, so find the busiest day of this agreement's period.
         for day in sorted(
             {self.start_date, *(a.start_date for a in others if a.start_date > self.start_date)}

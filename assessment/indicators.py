@@ -14,15 +14,18 @@ reviewed in the period. Only logs that count (submitted, confirmed or verified) 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from advisors.models import Agreement
-from ledger.models import Incident, Lecture, LedgerSubmission, ServiceMode, ServiceType, WorkLog
-from villages.models import ServicePeriod, Village
+from ledger.models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog
+from programme.calendar import months_between, quarter_start
+from programme.measures import Rules, met, onsite
+from villages.models import Village
 
 from .models import Inspection, ReturnVisit, ReviewPeriod, Satisfaction
 
@@ -35,19 +38,6 @@ THREE_PLACES = Decimal("0.001")
 
 # Advisors computed (and written) together: bounds the memory of a review of a whole province.
 CHUNK_SIZE = 1000
-
-
-def months_of(start: date, end: date) -> list[date]:
-    """The first days of the months from start to end, inclusive."""
-    months, day = [], start.replace(day=1)
-    while day <= end:
-        months.append(day)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return months
-
-
-def quarter_start(month: date) -> date:
-    return date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
 
 
 def _ratio(value, required) -> str | None:
@@ -98,7 +88,9 @@ def pairs_of(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict
         .values_list("pk", "advisor_id", "village_id", "start_date", "end_date")
     )
     records_start = period.bureau.records_start_on or date.min
-    months = [m for m in months_of(period.start_date, period.end_date) if records_start <= m.replace(day=15)]
+    months = [
+        m for m in months_between(period.start_date, period.end_date) if records_start <= m.replace(day=15)
+    ]
     pairs: dict[tuple[int, int], Pair] = {}
     for agreement_id, advisor_id, village_id, start_date, end_date in agreements:
         key = (advisor_id, village_id)
@@ -108,6 +100,38 @@ def pairs_of(period: ReviewPeriod, advisors: AdvisorRange | None = None) -> dict
             if start_date <= month.replace(day=15) <= end_date and month not in pair.months:
                 pair.months.append(month)
     return {key: pair for key, pair in pairs.items() if pair.months}
+
+
+def _average(answers: list[str]) -> str | None:
+    if not answers:
+        return None
+    share = sum(SATISFACTION_SHARE[s] for s in answers) / len(answers)
+    return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
+
+
+def _blend(visits: list[str], ratings: list[str], weight: int) -> str | None:
+    """群众满意度: the bureau's return visits and the residents' own ratings, the ratings weighing `weight` %
+    (Bureau.resident_rating_weight); with only one of them, that one."""
+    visits_share, ratings_share = _average(visits), _average(ratings)
+    if visits_share is None or ratings_share is None:
+        return visits_share or ratings_share
+    share = Decimal(visits_share) * (100 - weight) / 100 + Decimal(ratings_share) * weight / 100
+    return str(share.quantize(THREE_PLACES, ROUND_HALF_UP))
+
+
+# Residents' own ratings for the 群众满意度 indicator: functions (period, advisors) -> {(advisor, village): [answer,
+# …]} registered by the app that keeps them (consultations/apps.py), so this module does not import it.
+RESIDENT_RATING_SOURCES: list = []
+
+
+def resident_ratings(
+    period: ReviewPeriod, advisors: AdvisorRange | None = None
+) -> dict[tuple[int, int], list]:
+    rows = defaultdict(list)
+    for source in RESIDENT_RATING_SOURCES:
+        for key, answers in source(period, advisors).items():
+            rows[key] += answers
+    return rows
 
 
 @dataclass
@@ -120,6 +144,9 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
     """The indicators of every (advisor, village) of the period, as stored in ReviewVillage.indicators; with
     `advisors`, of the advisors whose id is in that range only (a chunk, see `advisor_ranges`)."""
     bureau = period.bureau
+    rules = Rules.of(bureau)
+    # The office is not held to logs the village confirmed too recently for it to verify (Bureau.verification_days).
+    verifiable_by = timezone.now() - timedelta(days=bureau.verification_days)
     pairs = pairs_of(period, advisors)
     in_period = {"service_date__gte": period.start_date, "service_date__lte": period.end_date}
     log_filter = {
@@ -137,11 +164,14 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
         logs.annotate(month=TruncMonth("service_date"))
         .values("advisor_id", "village_id", "month")
         .annotate(
-            onsite=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
-            hours=Sum("hours"),
+            onsite=Count("pk", filter=onsite(rules.onsite_modes)),
+            hours=Sum("hours", filter=onsite(rules.onsite_modes)),
             total=Count("pk"),
             confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
             verified=Count("pk", filter=Q(status=WorkLog.Status.VERIFIED)),
+            verifiable=Count(
+                "pk", filter=Q(status=WorkLog.Status.VERIFIED) | Q(confirmed_at__lt=verifiable_by)
+            ),
         )
         .order_by()
     ):
@@ -157,7 +187,8 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
         .order_by()
     ):
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        lectures[(row["worklog__advisor_id"], row["worklog__village_id"])][quarter_start(month)] += row["n"]
+        lecture_period = rules.lectures_period_of(month).start
+        lectures[(row["worklog__advisor_id"], row["worklog__village_id"])][lecture_period] += row["n"]
 
     on_time = defaultdict(set)
     for row in LedgerSubmission.objects.filter(
@@ -202,6 +233,8 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
     ).values("advisor_id", "village_id", "satisfaction"):
         visits[(row["advisor_id"], row["village_id"])].append(row["satisfaction"])
 
+    ratings = resident_ratings(period, advisors)
+
     # A finding about a village counts for the advisor serving it; one naming the advisor only, for the advisor.
     findings = defaultdict(int)
     advisor_findings = defaultdict(int)
@@ -229,25 +262,28 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
         villages = villages.filter(pk__in=chunk_villages)
     villages_with_group = set(villages.values_list("pk", flat=True))
 
-    hours_per_month = bureau.service_hours_period == ServicePeriod.MONTH
     result = {}
     for key, pair in pairs.items():
         months = sorted(pair.months)
         per_month = monthly.get(key, {})
         quarters = sorted({quarter_start(m) for m in months})
         visit_months = [
-            m for m in months if per_month.get(m, {}).get("onsite", 0) >= bureau.onsite_visits_per_month
+            m for m in months if met(per_month.get(m, {}).get("onsite", 0), rules.visits_required)
         ]
         hours = sum((per_month[m]["hours"] or Decimal(0) for m in per_month), Decimal(0))
-        required_hours = bureau.service_hours_required * (len(months) if hours_per_month else len(quarters))
+        required_hours = rules.hours_required * (len(months) if rules.hours_per_month else len(quarters))
+        # The lectures' periods (quarters, or years for a bureau counting them by year) the months fall in.
+        lecture_periods = sorted({rules.lectures_period_of(m).start for m in months})
         lecture_quarters = [
-            q for q in quarters if lectures.get(key, {}).get(q, 0) >= bureau.lectures_per_quarter
+            q for q in lecture_periods if met(lectures.get(key, {}).get(q, 0), rules.lectures_required)
         ]
         ledgers = [m for m in months if m in on_time.get(key, set())]
         total = sum(row["total"] for row in per_month.values())
         confirmed = sum(row["confirmed"] for row in per_month.values())
         verified = sum(row["verified"] for row in per_month.values())
+        verifiable = sum(row["verifiable"] for row in per_month.values())
         satisfaction = visits.get(key, [])
+        rated = ratings.get(key, [])
         result[key] = {
             "agreement_id": pair.agreement_id,
             "months": [m.isoformat() for m in months],
@@ -264,9 +300,10 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
             },
             "lectures": {
                 "value": len(lecture_quarters),
-                "required": len(quarters),
-                "share": _ratio(len(lecture_quarters), len(quarters)),
-                "missing": [q.isoformat() for q in quarters if q not in lecture_quarters],
+                "required": len(lecture_periods),
+                "share": _ratio(len(lecture_quarters), len(lecture_periods)),
+                "missing": [q.isoformat() for q in lecture_periods if q not in lecture_quarters],
+                "period": rules.lectures_period,
             },
             "ledgers_on_time": {
                 "value": len(ledgers),
@@ -279,7 +316,12 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
                 "required": total,
                 "share": _ratio(confirmed, total) or "0",
             },
-            "logs_verified": {"value": verified, "required": total, "share": _ratio(verified, total) or "0"},
+            # Of the logs the office had `verification_days` to verify (those verified, or confirmed before).
+            "logs_verified": {
+                "value": verified,
+                "required": verifiable,
+                "share": _ratio(verified, verifiable) or ("1" if total and not verifiable else "0"),
+            },
             "wechat_group": {
                 "value": pair.village_id in villages_with_group,
                 "required": True,
@@ -288,15 +330,14 @@ def compute_indicators(period: ReviewPeriod, advisors: AdvisorRange | None = Non
             "return_visits": {
                 "value": len(satisfaction),
                 "counts": {choice: satisfaction.count(choice) for choice in Satisfaction.values},
-                "share": (
-                    str(
-                        (sum(SATISFACTION_SHARE[s] for s in satisfaction) / len(satisfaction)).quantize(
-                            THREE_PLACES, ROUND_HALF_UP
-                        )
-                    )
-                    if satisfaction
-                    else None
-                ),
+                "share": _blend(satisfaction, rated, bureau.resident_rating_weight),
+                "visits_share": _average(satisfaction),
+                "resident_ratings": {
+                    "value": len(rated),
+                    "counts": {choice: rated.count(choice) for choice in Satisfaction.values},
+                    "share": _average(rated),
+                    "weight": bureau.resident_rating_weight,
+                },
             },
             "logs": total,
             "services_by_type": {

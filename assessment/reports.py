@@ -185,7 +185,7 @@ def year_report(period: ReviewPeriod, township: Township | None = None) -> Repor
         service_date__gte=period.start_date,
         service_date__lte=period.end_date,
     )
-    totals, by_type = _grouped_counts(logs, "village__township_id")
+    totals, by_type = _grouped_counts(logs, "village__township_id", bureau=period.bureau)
     work_columns = [
         Column("乡镇(街道)", 14),
         Column("法律顾问（人）", 8, kind="int"),

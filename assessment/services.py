@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
 from audit.services import audit_bulk_change
+from programme.calendar import half_of, year_of
 from villages.models import Bureau
 
 from .indicators import advisor_ranges, compute_indicators
@@ -43,9 +44,9 @@ def scoring_rule_for(bureau: Bureau) -> ScoringRule:
 
 
 def period_bounds(kind: str, year: int) -> tuple[date, date]:
-    if kind == ReviewPeriod.Kind.HALF_YEAR:
-        return date(year, 1, 1), date(year, 6, 30)
-    return date(year, 1, 1), date(year, 12, 31)
+    """The first half (half-year review) or the whole year (year-end review), from the programme's calendar."""
+    period = (half_of if kind == ReviewPeriod.Kind.HALF_YEAR else year_of)(date(year, 1, 1))
+    return period.start, period.end
 
 
 # --- opening and computing ---

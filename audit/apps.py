@@ -20,6 +20,11 @@ AUDITED_MODELS: dict[str, dict] = {
     "assessment.Inspection": {},
     "assessment.PayoutDeduction": {},
     "accounts.Profile": {"mask_fields": ["phone"]},
+    "consultations.ResidentRequest": {
+        "mask_fields": ["phone"],
+        "exclude_fields": ["name", "question", "answer", "preferred_time"],
+    },
+    "consultations.ResidentRating": {"exclude_fields": ["phone_key", "comment"]},
     "auth.User": {"exclude_fields": ["password", "last_login"], "m2m_fields": {"groups"}},
 }
 

@@ -32,6 +32,7 @@ class Event(models.TextChoices):
     DOWNLOAD = s.DOWNLOAD, _("下载")
     PHONE_REVEALED = s.PHONE_REVEALED, _("查看完整手机号")
     PURGE = s.PURGE, _("清理过期审计记录")
+    RESIDENT_BLOCKED = s.RESIDENT_BLOCKED, _("拦截群众留言/评价")
 
 
 class Result(models.TextChoices):

@@ -32,6 +32,9 @@ EXPORT = "export"
 DOWNLOAD = "download"
 PHONE_REVEALED = "phone_revealed"
 PURGE = "purge"
+RESIDENT_BLOCKED = (
+    "resident_blocked"  # a resident's request or rating refused as abuse (rate, challenge, spam)
+)
 BULK_CHANGE = "bulk_change"  # a job's set-based write to an audited model (the per-row signals do not fire)
 
 # Results

@@ -54,8 +54,10 @@ INSTALLED_APPS = [
     "ledger",
     "assessment",
     "publicity",
+    "consultations",
     "notifications",
     "deadlines",
+    "imports",
     "demo",
     "home",
     # --- audit (安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
@@ -268,6 +270,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Public directory searches a client (IP address) may make per minute; more get HTTP 429.
 PUBLIC_SEARCH_RATE = env.int("PUBLIC_SEARCH_RATE", default=30)
+# Residents' requests and ratings (consultations/): per client IP an hour, and per phone number a day.
+RESIDENT_IP_RATE = env.int("RESIDENT_IP_RATE", default=10)
+RESIDENT_PHONE_RATE = env.int("RESIDENT_PHONE_RATE", default=3)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo@2026")
 

@@ -28,8 +28,11 @@ urlpatterns = [
     path("logs/", include("ledger.urls")),
     path("notifications/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("public/", include("consultations.public_urls")),
     path("public/", include("publicity.urls")),
     path("reviews/", include("assessment.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from programme.calendar import end_of_day, start_of_day, zh_date
 from villages.models import Bureau
 
 from . import services
 from .models import JobRun
-from .periods import end_of_day, start_of_day, zh_date
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ JOBS: tuple[Job, ...] = (
         "quarter_end_lectures",
         "季度法治讲座检查",
         services.quarter_end_lectures,
-        services.is_last_day_of_quarter,
+        services.is_lecture_period_end,
         True,
     ),
     Job(
@@ -99,6 +99,14 @@ JOBS: tuple[Job, ...] = (
     ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
+
+
+def register(job: Job) -> None:
+    """Add another app's job (from its AppConfig.ready), so this module does not import that app."""
+    global JOBS, JOBS_BY_NAME
+    if job.name not in JOBS_BY_NAME:
+        JOBS = (*JOBS, job)
+        JOBS_BY_NAME = {j.name: j for j in JOBS}
 
 
 @dataclass

@@ -10,20 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
-from ledger.models import LedgerSubmission, ServiceMode, TownshipLedger, WorkLog
-from villages.models import Bureau, ServicePeriod, Township, Village
-from villages.selectors import townships_visible_to, villages_visible_to
-
-from .dispatch import JOBS, TICK
-from .models import Flag, JobRun
-from .periods import (
+from ledger.models import LedgerSubmission, TownshipLedger, WorkLog
+from ledger.submissions import TownshipMonth, bureau_month_status
+from programme.calendar import (
     end_of_day,
     ledger_due_date,
     month_bounds,
@@ -31,6 +27,12 @@ from .periods import (
     quarter_bounds,
     quarter_label,
 )
+from programme.measures import Rules, Work, work_done
+from villages.models import Bureau, LecturePeriod, Township, Village
+from villages.selectors import townships_visible_to, villages_visible_to
+
+from .dispatch import JOBS, TICK
+from .models import Flag, JobRun
 
 
 def flags_visible_to(user) -> QuerySet[Flag]:
@@ -100,6 +102,7 @@ class VillageRow:
     hours: Decimal = Decimal("0")
     lectures: int = 0
     flags: list[Flag] = field(default_factory=list)
+    work: Work | None = None  # the judgement of the three (programme.measures); None for a vacant village
 
 
 # The figures `_VillageStatus.townships` counts for each township, in its column order.
@@ -151,6 +154,7 @@ class Dashboard:
     ledger_due: date
     township_due: date  # the month's last day
     hours_per_quarter: bool
+    lectures_per_year: bool
     townships: list[TownshipRow]
     villages: "VillageRows"
     attention: (
@@ -239,6 +243,7 @@ def deadlines_dashboard(scope: Scope, *, today: date | None = None) -> Dashboard
         ledger_due=ledger_due,
         township_due=month_last,
         hours_per_quarter=status.per_quarter,
+        lectures_per_year=status.rules.lectures_period == LecturePeriod.YEAR,
         townships=townships,
         villages=VillageRows(status, townships, attention_only=False),
         attention=VillageRows(status, townships, attention_only=True),
@@ -267,12 +272,8 @@ class _VillageStatus:
         self.today = today
         self.ledger_due = ledger_due
         self.periods = _recent_periods(today)
-        bureau = scope.bureau
-        month_start = today.replace(day=1)
-        self.quarter_start = quarter_bounds(today)[0]
-        self.per_quarter = bureau.service_hours_period == ServicePeriod.QUARTER
-        self.month_start = month_start
-        self.hours_start = self.quarter_start if self.per_quarter else month_start
+        self.rules = Rules.of(scope.bureau)
+        self.per_quarter = not self.rules.hours_per_month
 
     def _parts(self, villages: QuerySet[Village], *, for_counts: bool) -> tuple[str, list]:
         """The WITH clause: v (`villages`), a (advisor in force), s (the month's submission), f (open flags),
@@ -326,22 +327,22 @@ class _VillageStatus:
         return "WITH " + ", ".join(sql), params
 
     def work(self, villages) -> QuerySet:
-        """The month's on-site visits, the hours of the month or quarter and the quarter's lectures, by village."""
+        """The month's on-site visits, the on-site hours of the month or quarter and the lectures of the quarter or
+        year, by village (`programme.measures`, the rule every page and job uses)."""
         today = self.today
+        work = work_done(self.rules, today)
         return (
             WorkLog.objects.filter(
                 village__in=villages,
                 status__in=WorkLog.COUNTED_STATUSES,
-                service_date__gte=min(self.month_start, self.quarter_start),
+                service_date__gte=self.rules.window(today)[0],
                 service_date__lte=today,
             )
             .values("village_id")
             .annotate(
-                onsite=Count("pk", filter=Q(service_date__gte=self.month_start, mode=ServiceMode.ONSITE)),
-                hours=Coalesce(
-                    Sum("hours", filter=Q(service_date__gte=self.hours_start)), Value(Decimal("0"))
-                ),
-                lectures=Count("lecture"),
+                onsite=work["onsite"],
+                hours=Coalesce(work["hours"], Value(Decimal("0"))),
+                lectures=work["lectures"],
             )
             .order_by()
         )
@@ -358,7 +359,6 @@ class _VillageStatus:
 
     def townships(self) -> list[TownshipRow]:
         """Every township of the scope with its month's ledger and its villages' figures: one statement."""
-        bureau = self.scope.bureau
         with_clause, params = self._parts(self.scope.villages, for_counts=True)
         ledgers = TownshipLedger.objects.filter(
             township=OuterRef("pk"), year=self.today.year, month=self.today.month
@@ -400,11 +400,10 @@ class _VillageStatus:
         )
         params += [
             *townships_params,
-            bureau.onsite_visits_per_month,
-            float(
-                bureau.service_hours_required
-            ),  # SQLite compares a sum with text, not with a Decimal's text
-            bureau.lectures_per_quarter,
+            self.rules.visits_required,
+            # SQLite compares a sum with text, not with a Decimal's text
+            float(self.rules.hours_required),
+            self.rules.lectures_required,
             self.today > self.ledger_due,
         ]
         return [
@@ -457,6 +456,7 @@ class _VillageStatus:
         ) in page:
             done = work.get(village_id, {})
             submitted_at = _aware(submitted_at)
+            judged = Work.of(done, self.rules, self.today, self.today) if advisor_id else None
             rows.append(
                 VillageRow(
                     village=Village(
@@ -469,6 +469,7 @@ class _VillageStatus:
                     hours=done.get("hours") or Decimal("0"),
                     lectures=done.get("lectures", 0),
                     flags=flags.get(village_id, []),
+                    work=judged,
                 )
             )
         return rows
@@ -520,3 +521,37 @@ def _job_runs(today: date) -> tuple[list[dict], JobRun | None]:
 
 def _last_tick() -> JobRun | None:
     return JobRun.objects.filter(job=TICK).order_by("-for_date").first()
+
+
+# === the month the dashboard opens on, and the month's ledgers that need action ===
+
+
+def ledger_actions(
+    scope: Scope, month: date, *, today: date | None = None, township_ids: set[int] | None = None
+) -> list[TownshipMonth]:
+    """The townships of the scope whose ledgers for `month` need someone to act, missing and late ones named:
+    villages' ledgers late or not in after the due day, or the township's ledger not forwarded once the due day
+    has come. Four queries (`bureau_month_status`), whatever the number of townships."""
+    today = today or timezone.localdate()
+    due_come = today >= ledger_due_date(scope.bureau, month.year, month.month)
+    if township_ids is None:  # the scope's townships, unless the caller has them already
+        township_ids = set(scope.townships.values_list("pk", flat=True))
+    return [
+        row
+        for row in bureau_month_status(bureau=scope.bureau, year=month.year, month=month.month)
+        if row.township.pk in township_ids
+        and (row.overdue or (due_come and row.owed and row.forwarded_at is None))
+    ]
+
+
+def month_needing_action(scope: Scope, *, today: date | None = None) -> date:
+    """The first day of the month the dashboard opens on: until this month's due day, last month while any of its
+    ledgers is missing or its township ledger is not forwarded to the bureau; this month otherwise."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    if today >= ledger_due_date(scope.bureau, today.year, today.month):
+        return this_month
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    if any(row.missing or row.forwarded_at is None for row in ledger_actions(scope, last_month, today=today)):
+        return last_month
+    return this_month

@@ -1,14 +1,25 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import scope_of
 from common.pagination import PER_PAGE
+from ledger.filters import parse_month
+from programme.calendar import month_bounds
 
 from .models import Flag
-from .selectors import dashboard_scope, deadlines_dashboard, may_see_dashboard
+from .selectors import (
+    dashboard_scope,
+    deadlines_dashboard,
+    ledger_actions,
+    may_see_dashboard,
+    month_needing_action,
+)
 
 
 @login_required
@@ -20,7 +31,13 @@ def dashboard(request):
     scope = dashboard_scope(request.user, bureau_id=int(bureau_id) if bureau_id.isdigit() else None)
     if scope is None:
         raise PermissionDenied(_("还没有司法局。"))
-    board = deadlines_dashboard(scope)
+    # It opens on the month that needs action (last month while its ledgers are missing), or the one asked for,
+    # read as of its last day once it is over.
+    today = timezone.localdate()
+    month = parse_month(request.GET.get("month"))
+    if month is None or month > today:
+        month = month_needing_action(scope, today=today)
+    board = deadlines_dashboard(scope, today=min(today, month_bounds(month)[1]))
     # A township fits on a page; a bureau's hundreds of villages are listed by exception unless asked for all.
     default = "all" if scope_of(request.user).is_office else "attention"
     show = request.GET.get("show") if request.GET.get("show") in ("all", "attention") else default
@@ -33,6 +50,12 @@ def dashboard(request):
         "deadlines/dashboard.html",
         {
             "board": board,
+            "real_today": today,
+            "this_month": today.replace(day=1),
+            "previous_month": (month - timedelta(days=1)).replace(day=1),
+            "actions": ledger_actions(
+                scope, month, today=today, township_ids={row.township.pk for row in board.townships}
+            ),
             "stats": board.stats,
             "page": page,
             "townships": townships,

@@ -34,9 +34,20 @@ from ledger.models import WorkLog
 from villages.models import Bureau, Township, Village
 
 from .activity import generate_activity
+from .residents import seed_residents
 from .reviews import seed_reviews
 
 BATCH_SIZE = 2000
+
+
+def _village_location(code: str) -> dict:
+    """A village committee's place, within about 30 km of the district's centre. Its own generator, seeded by the
+    village's code, so adding it changed none of the demo's other random draws."""
+    rng = random.Random(f"location-{code}")
+    return {
+        "latitude": Decimal(f"{34.75 + rng.uniform(-0.3, 0.3):.6f}"),
+        "longitude": Decimal(f"{113.62 + rng.uniform(-0.3, 0.3):.6f}"),
+    }
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,7 @@ def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
             bureau.records_start_on = date(timezone.localdate().year - years + 1, 1, 1)
             bureau.save(update_fields=["records_start_on"])
             generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
+            seed_residents(bureau, today=timezone.localdate(), seed=seed)
             _analyze()  # the reviews' aggregates are planned on the loaded tables, not on empty ones
             seed_reviews(bureau, today=timezone.localdate(), seed=seed)
             rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
@@ -466,6 +478,7 @@ class _Generator:
                         liaison_phone=self._mobile(),
                         onsite_hours=self._onsite_hours(),
                         address=f"{township.name}{name}{'居民委员会' if is_community else '村民委员会'}",
+                        **_village_location(f"{township.code}{serial:03d}"),
                     )
                 )
         return Village.objects.bulk_create(villages, batch_size=BATCH_SIZE)

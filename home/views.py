@@ -17,6 +17,7 @@ from advisors.selectors import (
 )
 from common.pagination import PER_PAGE
 from ledger.models import WorkLog
+from ledger.onsite import onsite_days_of
 from ledger.selectors import incidents_visible_to, review_counts, village_progress, worklogs_visible_to
 from villages.models import Township
 from villages.selectors import townships_visible_to, villages_visible_to
@@ -113,6 +114,7 @@ def _liaison_home(request):
 
 def _advisor_home(request):
     """Each current village's month against the requirements, what is due, and the logs that need the advisor."""
+    today = timezone.localdate()
     current = list(
         agreements_visible_to(request.user)
         .current()
@@ -120,9 +122,7 @@ def _advisor_home(request):
         .order_by("village__township__code", "village__code")
     )
     progress = (
-        village_progress(
-            advisor=current[0].advisor, villages=[a.village for a in current], today=timezone.localdate()
-        )
+        village_progress(advisor=current[0].advisor, villages=[a.village for a in current], today=today)
         if current
         else []
     )
@@ -130,8 +130,16 @@ def _advisor_home(request):
     # One row more than shown tells whether there are more, without counting.
     returned = list(mine.filter(status=WorkLog.Status.RETURNED)[: HOME_ROWS + 1])
     drafts = list(mine.filter(status=WorkLog.Status.DRAFT)[: HOME_ROWS + 1])
+    onsite = (
+        onsite_days_of(advisor=current[0].advisor, villages=[a.village for a in current], today=today)
+        if current
+        else {}
+    )
+    cards = [(a, p, onsite[a.village_id]) for a, p in zip(current, progress, strict=True)]
+    # Today's 驻点 village first: the first screen shows the day's work.
+    cards.sort(key=lambda card: not card[2].today)
     context = {
-        "cards": list(zip(current, progress, strict=True)),
+        "cards": cards,
         "returned": returned[:HOME_ROWS],
         "more_returned": len(returned) > HOME_ROWS,
         "drafts": drafts[:HOME_ROWS],

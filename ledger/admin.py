@@ -79,6 +79,7 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "is_incident",
         "is_correction",
+        "source",
     )
     list_select_related = ("village", "advisor")
     list_filter = (

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to, agreements_visible_to
+from programme.calendar import month_of, quarter_of
+from villages.forms import VillageChoiceFilter
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
 from .models import Incident, Lecture, ServiceType, WorkLog
-from .selectors import month_of, quarter_of
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 ALL = _("全部")
@@ -40,14 +41,14 @@ def month_input(**attrs) -> forms.TextInput:
 def _villages_of(user):
     """The villages whose logs a person may look for: an advisor's past villages too, others their scope."""
     if scope_of(user).is_advisor:
-        return Village.objects.filter(pk__in=agreements_visible_to(user).values("village_id"))
-    return villages_visible_to(user)
+        return Village.objects.filter(pk__in=agreements_visible_to(user).values("village_id")).select_related(
+            "township"
+        )
+    return villages_visible_to(user).select_related("township")
 
 
 class WorkLogFilter(django_filters.FilterSet):
-    village = django_filters.ModelChoiceFilter(
-        label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL
-    )
+    village = VillageChoiceFilter(label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL)
     advisor = django_filters.ModelChoiceFilter(
         label=_("法律顾问"), queryset=Advisor.objects.none(), empty_label=ALL
     )
@@ -101,8 +102,8 @@ class WorkLogFilter(django_filters.FilterSet):
         first = parse_month(value)
         if first is None:
             return queryset
-        start, end = month_of(first)
-        return queryset.filter(service_date__gte=start, service_date__lt=end)
+        month = month_of(first)
+        return queryset.filter(service_date__gte=month.start, service_date__lte=month.end)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(object_name__contains=value) | Q(content__contains=value))
@@ -129,7 +130,7 @@ class LectureFilter(django_filters.FilterSet):
     quarter = django_filters.ChoiceFilter(
         label=_("季度"), choices=quarter_choices, method="in_quarter", empty_label=_("全部季度")
     )
-    village = django_filters.ModelChoiceFilter(
+    village = VillageChoiceFilter(
         label=_("村(社区)"), field_name="worklog__village", queryset=Village.objects.none(), empty_label=ALL
     )
     received = django_filters.ChoiceFilter(
@@ -153,8 +154,8 @@ class LectureFilter(django_filters.FilterSet):
 
     def in_quarter(self, queryset, name, value):
         year, quarter = (int(part) for part in value.split("-"))
-        start, end = quarter_of(date(year, quarter * 3 - 2, 1))
-        return queryset.filter(worklog__service_date__gte=start, worklog__service_date__lt=end)
+        period = quarter_of(date(year, quarter * 3 - 2, 1))
+        return queryset.filter(worklog__service_date__gte=period.start, worklog__service_date__lte=period.end)
 
     def by_received(self, queryset, name, value):
         return queryset.filter(received_at__isnull=value == "no")
@@ -167,9 +168,7 @@ class IncidentFilter(django_filters.FilterSet):
         method="by_state",
         empty_label=ALL,
     )
-    village = django_filters.ModelChoiceFilter(
-        label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL
-    )
+    village = VillageChoiceFilter(label=_("村(社区)"), queryset=Village.objects.none(), empty_label=ALL)
 
     class Meta:
         model = Incident

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.uploads import SafeFileField, validate_upload_size
+from villages.forms import VillageChoiceField
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
-from .models import ServiceMode, ServiceType, WorkLog
+from .models import Lecture, ServiceMode, ServiceType, WorkLog
 from .services import MAX_PHOTOS, OUTLINE_KINDS, STALE_MESSAGE, WORKLOG_FIELDS, WorkLogInput
 
 # What static/js/worklog-draft.js says, rendered into the page with json_script so it goes through gettext.
@@ -84,7 +85,7 @@ class _ServiceForm(forms.Form):
     required_css_class = "required"
     error_css_class = "has-error"
 
-    village = forms.ModelChoiceField(
+    village = VillageChoiceField(
         label=_("村(社区)"), queryset=Village.objects.none(), empty_label=_("请选择村(社区)")
     )
     mode = forms.ChoiceField(
@@ -117,6 +118,9 @@ class _ServiceForm(forms.Form):
     # Made on GET and sent back with every retry: the same service twice is saved once (see worklog_create).
     client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
+    # The log's updated_at when the form was shown: a save over a change made since is refused (worklog_update).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user, village=None, worklog: WorkLog | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -146,6 +150,19 @@ class _ServiceForm(forms.Form):
     def location_values(self) -> dict:
         data = self.cleaned_data
         return {f: data.get(f) for f in ("latitude", "longitude", "location_accuracy")}
+
+    def clean_version(self) -> datetime | None:
+        value = self.cleaned_data["version"]
+        try:
+            return datetime.fromisoformat(value) if value else None
+        except ValueError:
+            self.add_error(None, STALE_MESSAGE)  # shown above the form: the field itself is hidden
+            return None
+
+    def show_current_version(self, worklog: WorkLog) -> None:
+        """After a refused save, the next one is made knowing the log as it is now."""
+        self.data = self.data.copy()
+        self.data["version"] = worklog.updated_at.isoformat()
 
 
 class WorkLogForm(_ServiceForm):
@@ -213,9 +230,6 @@ class WorkLogForm(_ServiceForm):
         help_text=_("可选，最多 %(n)s 张；上传时自动压缩并去除定位等信息。") % {"n": MAX_PHOTOS},
     )
 
-    # The log's updated_at when the form was shown: a save over a change made since is refused (worklog_update).
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
-
     def __init__(self, *args, worklog: WorkLog | None = None, **kwargs):
         super().__init__(*args, worklog=worklog, **kwargs)
         if worklog is not None:
@@ -234,19 +248,6 @@ class WorkLogForm(_ServiceForm):
             version=worklog.updated_at.isoformat(),
         )
         return initial
-
-    def clean_version(self) -> datetime | None:
-        value = self.cleaned_data["version"]
-        try:
-            return datetime.fromisoformat(value) if value else None
-        except ValueError:
-            self.add_error(None, STALE_MESSAGE)  # shown above the form: the field itself is hidden
-            return None
-
-    def show_current_version(self, worklog: WorkLog) -> None:
-        """After a refused save, the next one is made knowing the log as it is now."""
-        self.data = self.data.copy()
-        self.data["version"] = worklog.updated_at.isoformat()
 
     @property
     def mediation_type_pk(self) -> int | None:
@@ -318,6 +319,25 @@ class LectureForm(_ServiceForm):
         }
         return WorkLogInput(village=data["village"], service_types=list(data["extra_types"]), values=values)
 
+    @classmethod
+    def initial_for(cls, lecture: Lecture) -> dict:
+        """A returned lecture as filed: its log's place and time, its topic, audience, attendance and outline."""
+        worklog = lecture.worklog
+        return {
+            "village": worklog.village_id,
+            "mode": worklog.mode,
+            "service_date": worklog.service_date,
+            "start_time": worklog.start_time,
+            "end_time": worklog.end_time,
+            "topic": lecture.topic,
+            "audience": lecture.audience,
+            "attendance": lecture.attendance,
+            "outline": lecture.outline,
+            "extra_types": [t.pk for t in worklog.service_types.all() if t.code != ServiceType.PUBLICITY],
+            "client_uuid": worklog.client_uuid,
+            "version": worklog.updated_at.isoformat(),
+        }
+
     def lecture_values(self) -> dict:
         data = self.cleaned_data
         return {
@@ -335,7 +355,7 @@ class IncidentForm(forms.Form):
     required_css_class = "required"
     error_css_class = "has-error"
 
-    village = forms.ModelChoiceField(
+    village = VillageChoiceField(
         label=_("村(社区)"), queryset=Village.objects.none(), empty_label=_("请选择村(社区)")
     )
     summary = forms.CharField(

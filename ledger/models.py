@@ -11,15 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
-
-
-class ServiceMode(models.TextChoices):
-    ONSITE = "onsite", _("到村现场")
-    PHONE = "phone", _("电话")
-    WECHAT = "wechat", _("微信")
-    VIDEO = "video", _("视频")
-    HOME_VISIT = "home_visit", _("上门")
-    OTHER = "other", _("其他")
+from programme.modes import ServiceMode
 
 
 class ServiceType(models.Model):
@@ -64,6 +56,10 @@ class WorkLog(models.Model):
     class ObjectKind(models.TextChoices):
         PERSON = "person", _("个人")
         GROUP = "group", _("单位/群体")
+
+    class Source(models.TextChoices):
+        APP = "app", _("系统填报")
+        IMPORTED = "imported", _("历史台账导入")
 
     COUNTED_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.VERIFIED)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -142,6 +138,8 @@ class WorkLog(models.Model):
     )
     return_reason = models.CharField(_("退回原因"), max_length=500, blank=True)
     is_correction = models.BooleanField(_("补录更正"), default=False)
+    # A log read from a past annual ledger (imports/ledgers.py): counted, but never verified or notified again.
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.APP)
 
     client_uuid = models.UUIDField(_("客户端编号"), default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -171,6 +169,11 @@ class WorkLog(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:worklog_detail", args=[self.pk])
+
+    @property
+    def checkin_distance(self) -> int | None:
+        """Metres from the village committee to where the advisor checked in, or None (no check-in or no location)."""
+        return self.village.distance_to(self.latitude, self.longitude)
 
     @property
     def is_editable(self) -> bool:
@@ -428,6 +431,16 @@ class TownshipLedger(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期"), default=False)
+    # The bureau's receipt: until then the office may recall its forwarding.
+    accepted_at = models.DateTimeField(_("司法局接收时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("乡镇月度台账")

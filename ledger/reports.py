@@ -14,15 +14,16 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from advisors.models import Advisor, Agreement
 from common.masking import mask_phone
+from programme.calendar import half_of, month_of, year_of
+from programme.measures import onsite
 from villages.models import Bureau, Township, Village
 
-from .models import LedgerSubmission, ServiceMode, ServiceType, WorkLog, WorkLogMonthly
-from .selectors import month_of
+from .models import LedgerSubmission, ServiceType, WorkLog, WorkLogMonthly
 
 LEDGER_FOOTNOTE = (
     "本工作台账由村(居)法律顾问填写，每月25日前报服务地司法所，司法所汇总后于当月底前报县级司法行政机关。"
@@ -107,11 +108,11 @@ class Report:
 
 def _half_bounds(year: int, half: int | None) -> tuple[date, date, str]:
     """[start, end) of a year (half None), or its first (1) or second (2) half, and its name."""
-    if half == 1:
-        return date(year, 1, 1), date(year, 7, 1), f"{year}年上半年"
-    if half == 2:
-        return date(year, 7, 1), date(year + 1, 1, 1), f"{year}年下半年"
-    return date(year, 1, 1), date(year + 1, 1, 1), f"{year}年度"
+    if half in (1, 2):
+        period = half_of(date(year, 1 if half == 1 else 7, 1))
+        return period.start, period.stop, f"{year}年{'上' if half == 1 else '下'}半年"
+    period = year_of(date(year, 1, 1))
+    return period.start, period.stop, f"{year}年度"
 
 
 def _service_types() -> list[ServiceType]:
@@ -385,7 +386,7 @@ def county_ledgers(*, bureau: Bureau, year: int) -> Report:
 # --- grouped counts shared by forms 3 and 4 ---
 
 
-def _grouped_counts(logs: QuerySet[WorkLog], key: str) -> tuple[dict, dict]:
+def _grouped_counts(logs: QuerySet[WorkLog], key: str, *, bureau: Bureau) -> tuple[dict, dict]:
     """Two grouped queries over counted logs: per `key` the logs, hours, on-site visits and lectures; and per
     (`key`, service type code) the logs and the people served (consultations are counted in person-times)."""
     logs = logs.counted()
@@ -395,7 +396,7 @@ def _grouped_counts(logs: QuerySet[WorkLog], key: str) -> tuple[dict, dict]:
         .annotate(
             logs=Count("pk"),
             hours=Sum("hours"),
-            onsite=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
+            onsite=Count("pk", filter=onsite(bureau.onsite_modes)),
             lectures=Count("lecture"),
             people=Sum("people_served"),
         )
@@ -481,7 +482,8 @@ SUBMISSION_ON_TIME, SUBMISSION_LATE, SUBMISSION_MISSING = "按时报送", "逾�
 def township_month_summary(*, township: Township, year: int, month: int) -> Report:
     """Each village of the township in one month: its advisor, logs, hours, on-site visits, services by type,
     lectures and whether its ledger was submitted on time. Five queries whatever the number of villages."""
-    month_start, month_end = month_of(date(year, month, 1))
+    period = month_of(date(year, month, 1))
+    month_start, month_end = period.start, period.stop  # the end exclusive
     day = max(month_start, min(month_end - timedelta(days=1), timezone.localdate()))
     villages = list(
         Village.objects.filter(township=township)
@@ -500,6 +502,7 @@ def township_month_summary(*, township: Township, year: int, month: int) -> Repo
             village__township=township, service_date__gte=month_start, service_date__lt=month_end
         ),
         "village_id",
+        bureau=township.bureau,
     )
     submissions: dict[int, list[LedgerSubmission]] = {}
     for submission in LedgerSubmission.objects.filter(

@@ -18,13 +18,14 @@ from datetime import date
 from functools import partial
 
 from django.db import connection, connections, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from villages.models import Township, Village
+from programme.measures import onsite_of_bureaus
+from villages.models import Bureau, Township, Village
 
-from .models import Lecture, ServiceMode, WorkLog, WorkLogMonthly
+from .models import Lecture, WorkLog, WorkLogMonthly
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -36,9 +37,10 @@ _COLUMNS = (
 )
 
 
-def _insert(logs: QuerySet[WorkLog], year: int, month: int) -> None:
-    """Insert the rollup rows of `logs` (one month's), grouped by township and advisor: two INSERT … SELECT, so
-    the rows never pass through Python and the number of queries does not grow with the data."""
+def _insert(logs: QuerySet[WorkLog], year: int, month: int, bureaus) -> None:
+    """Insert the rollup rows of `logs` (one month's, of `bureaus`), grouped by township and advisor: two
+    INSERT … SELECT, so the rows never pass through Python and the number of queries does not grow with the data.
+    On-site visits are those of each bureau's on-site modes (programme.measures)."""
     logs = logs.counted().annotate(
         b=F("village__township__bureau_id"), t=F("village__township_id"), a=F("advisor_id")
     )
@@ -48,7 +50,7 @@ def _insert(logs: QuerySet[WorkLog], year: int, month: int) -> None:
             n=Count("pk"),
             p=Coalesce(Sum("people_served"), 0),
             h=Sum("hours"),
-            o=Count("pk", filter=Q(mode=ServiceMode.ONSITE)),
+            o=Count("pk", filter=onsite_of_bureaus(bureaus)),
             lc=Count("lecture"),
         )
         .order_by()
@@ -84,7 +86,7 @@ def refresh_township_month(township_id: int, year: int, month: int) -> None:
     logs = WorkLog.objects.filter(
         village__township_id=township_id, service_date__gte=start, service_date__lt=end
     )
-    _insert(logs, year, month)
+    _insert(logs, year, month, Bureau.objects.filter(townships=township_id))
 
 
 @transaction.atomic
@@ -101,7 +103,8 @@ def rebuild_month(year: int, month: int, *, bureau_ids=None) -> None:
     # The townships' locks, as a single log's refresh takes them: neither rebuilds the month under the other.
     list(townships.select_for_update().order_by("pk").values_list("pk"))
     stale.delete()
-    _insert(logs, year, month)
+    bureaus = Bureau.objects.all() if bureau_ids is None else Bureau.objects.filter(pk__in=list(bureau_ids))
+    _insert(logs, year, month, bureaus)
 
 
 def rebuild(*, year: int | None = None, month: int | None = None) -> int:

@@ -1,20 +1,21 @@
 """Who may see which work logs, lectures and incidents; and the figures an advisor's home shows."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.policy import scope_of
 from advisors.models import Agreement
-from deadlines.periods import ledger_due_date
-from villages.models import ServicePeriod, Township, Village
+from programme.calendar import ledger_due_date, month_of
+from programme.measures import Rules, Work, counted, work_done
+from villages.models import Township, Village
 from villages.selectors import townships_visible_to
 
-from .models import Incident, Lecture, LedgerSubmission, ServiceMode, WorkLog
+from .models import Incident, Lecture, LedgerSubmission, WorkLog
 
 
 def worklogs_visible_to(user) -> QuerySet[WorkLog]:
@@ -52,19 +53,6 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     )
 
 
-def quarter_of(day: date) -> tuple[date, date]:
-    first_month = (day.month - 1) // 3 * 3 + 1
-    start = date(day.year, first_month, 1)
-    end = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    return start, end  # end is exclusive
-
-
-def month_of(day: date) -> tuple[date, date]:
-    start = day.replace(day=1)
-    end = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return start, end  # end is exclusive
-
-
 @dataclass(frozen=True)
 class VillageProgress:
     """This month's (or quarter's) work in one village against the bureau's requirements."""
@@ -81,48 +69,39 @@ class VillageProgress:
     ledger_due: date | None = None  # this month's ledger, due at the justice office on the bureau's due day
     ledger_submitted: bool = False
     ledger_overdue: bool = False
-    lecture_due: date | None = None  # this quarter's lecture, filed by quarter end
+    lecture_due: date | None = None  # this quarter's (or year's) lecture, filed by the period's end
+    work: Work | None = None  # the judgement of the three (programme.measures)
 
     @property
     def visits_met(self) -> bool:
-        return self.onsite_visits >= self.onsite_required
+        return self.work.visits.is_met
 
     @property
     def hours_met(self) -> bool:
-        return self.hours >= self.hours_required
+        return self.work.hours.is_met
 
     @property
     def lectures_met(self) -> bool:
-        return self.lectures >= self.lectures_required
+        return self.work.lectures.is_met
 
 
 def village_progress(*, advisor, villages: list[Village], today: date) -> list[VillageProgress]:
-    """Two queries for all of the advisor's villages: visits and hours this month/quarter, lectures this quarter;
-    and whether this month's ledger is submitted."""
+    """Two queries for all of the advisor's villages: visits, on-site hours and lectures of this month, quarter or
+    year (`programme.measures`); and whether this month's ledger is submitted."""
     if not villages:
         return []
     bureau = villages[0].township.bureau
-    month_start, month_end = month_of(today)
-    quarter_start, quarter_end = quarter_of(today)
-    per_month = bureau.service_hours_period == ServicePeriod.MONTH
-    hours_start, hours_end = (month_start, month_end) if per_month else (quarter_start, quarter_end)
-    counted = Q(status__in=WorkLog.COUNTED_STATUSES)
-    in_month = Q(service_date__gte=month_start, service_date__lt=month_end)
-    in_quarter = Q(service_date__gte=quarter_start, service_date__lt=quarter_end)
+    rules = Rules.of(bureau)
+    first, last = rules.window(today)
     rows = (
         WorkLog.objects.filter(
-            # A log waits for the village however old it is; the other figures are of this month or quarter.
-            Q(service_date__gte=min(hours_start, quarter_start)) | Q(status=WorkLog.Status.SUBMITTED),
+            # A log waits for the village however old it is; the other figures are of this month, quarter or year.
+            Q(service_date__gte=first, service_date__lte=last) | Q(status=WorkLog.Status.SUBMITTED),
             advisor=advisor,
             village__in=villages,
         )
         .values("village_id")
-        .annotate(
-            onsite=Count("pk", filter=counted & in_month & Q(mode=ServiceMode.ONSITE)),
-            hours=Sum("hours", filter=counted & Q(service_date__gte=hours_start, service_date__lt=hours_end)),
-            lectures=Count("lecture", filter=counted & in_quarter),
-            waiting=Count("pk", filter=Q(status=WorkLog.Status.SUBMITTED)),
-        )
+        .annotate(**work_done(rules, today), waiting=Count("pk", filter=Q(status=WorkLog.Status.SUBMITTED)))
     )
     by_village = {row["village_id"]: row for row in rows}
     ledger_due = ledger_due_date(bureau, today.year, today.month)
@@ -138,21 +117,23 @@ def village_progress(*, advisor, villages: list[Village], today: date) -> list[V
     result = []
     for village in villages:
         row = by_village.get(village.pk, {})
+        work = Work.of(row, rules, today, today)
         result.append(
             VillageProgress(
                 village=village,
-                onsite_visits=row.get("onsite", 0),
-                onsite_required=bureau.onsite_visits_per_month,
-                hours=row.get("hours") or Decimal("0"),
-                hours_required=bureau.service_hours_required,
+                onsite_visits=work.visits.done,
+                onsite_required=rules.visits_required,
+                hours=work.hours.done,
+                hours_required=rules.hours_required,
                 hours_period=bureau.get_service_hours_period_display(),
-                lectures=row.get("lectures", 0),
-                lectures_required=bureau.lectures_per_quarter,
+                lectures=work.lectures.done,
+                lectures_required=rules.lectures_required,
                 waiting=row.get("waiting", 0),
                 ledger_due=ledger_due,
                 ledger_submitted=village.pk in submitted,
                 ledger_overdue=village.pk not in submitted and ledger_due < today,
-                lecture_due=quarter_end - timedelta(days=1),
+                lecture_due=work.lectures.period.end,
+                work=work,
             )
         )
     return result
@@ -206,7 +187,7 @@ class VillageMonthCheck:
     onsite_required: int
     hours: Decimal
     hours_required: int
-    lectures_filed: int  # this quarter
+    lectures_filed: int  # this quarter (or year)
     lectures_received: int
     lectures_required: int
     filed: int  # logs filed in the month (not drafts), whatever their status now
@@ -215,30 +196,41 @@ class VillageMonthCheck:
     verified: int
     returned: int
     incidents_open: int  # not yet acknowledged by the office, whenever reported
+    work: Work | None = None  # the judgement of the three; not judged without an agreement in force
 
     @property
     def visits_met(self) -> bool:
-        return self.onsite_visits >= self.onsite_required
+        return self.work.visits.is_met
 
     @property
     def hours_met(self) -> bool:
-        return self.hours >= self.hours_required
+        return self.work.hours.is_met
 
     @property
     def lectures_met(self) -> bool:
-        return self.lectures_filed >= self.lectures_required
+        return self.work.lectures.is_met
+
+
+def month_check_shortfalls(rows: list[VillageMonthCheck]) -> dict[str, int]:
+    """The villages short of each requirement once its period is over (a month in progress is not short), and the
+    villages nobody serves."""
+    return {
+        "visits": sum(row.work.visits.is_short for row in rows),
+        "hours": sum(row.work.hours.is_short for row in rows),
+        "lectures": sum(row.work.lectures.is_short for row in rows),
+        "unserved": sum(row.agreement is None for row in rows),
+    }
 
 
 def township_month_check(*, township: Township, year: int, month: int) -> list[VillageMonthCheck]:
     """Every village of the township for one month, in three queries whatever the number of villages:
     the villages with their open incidents, their agreements in force, and one aggregate over the logs."""
     bureau = township.bureau
-    month_start, month_end = month_of(date(year, month, 1))
-    quarter_start, quarter_end = quarter_of(month_start)
-    per_month = bureau.service_hours_period == ServicePeriod.MONTH
-    hours_start, hours_end = (month_start, month_end) if per_month else (quarter_start, quarter_end)
+    rules = Rules.of(bureau)
+    month = month_of(date(year, month, 1))  # the Period from here on
+    today = timezone.localdate()
     # Whose month it was: the agreement in force on the month's last day, or today for the running month.
-    day = max(month_start, min(month_end - timedelta(days=1), timezone.localdate()))
+    day = max(month.start, min(month.end, today))
 
     villages = (
         Village.objects.filter(township=township)
@@ -253,26 +245,24 @@ def township_month_check(*, township: Township, year: int, month: int) -> list[V
         .order_by(*Village._meta.ordering)
     )
 
-    counted = Q(status__in=WorkLog.COUNTED_STATUSES)
-    in_month = Q(service_date__gte=month_start, service_date__lt=month_end)
-    in_quarter = Q(service_date__gte=quarter_start, service_date__lt=quarter_end)
-    lecture = Q(lecture__isnull=False)
+    first, last = rules.window(month.start)
+    in_month = Q(service_date__gte=month.start, service_date__lte=month.end)
+    lecture_period = rules.lectures_period_of(month.start)
+    lectures = counted() & Q(
+        lecture__isnull=False, service_date__gte=lecture_period.start, service_date__lte=lecture_period.end
+    )
     rows = (
         WorkLog.objects.filter(
             village__township=township,
-            # The quarter holds the month, the hours' period and the lectures'.
-            service_date__gte=quarter_start,
-            service_date__lt=quarter_end,
+            # The window holds the month, the hours' period and the lectures'.
+            service_date__gte=first,
+            service_date__lte=last,
         )
         .exclude(status=WorkLog.Status.DRAFT)
         .values("village_id")
         .annotate(
-            onsite=Count("pk", filter=counted & in_month & Q(mode=ServiceMode.ONSITE)),
-            hours=Sum("hours", filter=counted & Q(service_date__gte=hours_start, service_date__lt=hours_end)),
-            lectures_filed=Count("pk", filter=counted & in_quarter & lecture),
-            lectures_received=Count(
-                "pk", filter=counted & in_quarter & lecture & Q(lecture__received_at__isnull=False)
-            ),
+            **work_done(rules, month.start),
+            lectures_received=Count("pk", filter=lectures & Q(lecture__received_at__isnull=False)),
             filed=Count("pk", filter=in_month),
             waiting=Count("pk", filter=in_month & Q(status=WorkLog.Status.SUBMITTED)),
             confirmed=Count("pk", filter=in_month & Q(status=WorkLog.Status.CONFIRMED)),
@@ -285,7 +275,7 @@ def township_month_check(*, township: Township, year: int, month: int) -> list[V
     zero = {
         "onsite": 0,
         "hours": None,
-        "lectures_filed": 0,
+        "lectures": 0,
         "lectures_received": 0,
         "filed": 0,
         "waiting": 0,
@@ -296,23 +286,27 @@ def township_month_check(*, township: Township, year: int, month: int) -> list[V
     result = []
     for village in villages:
         row = by_village.get(village.pk, zero)
+        agreement = next(iter(village.agreements_in_force), None)
+        # Nobody owed the month's work in a village without an agreement in force: it is not judged.
+        work = Work.of(row, rules, month.start, today, judged=agreement is not None)
         result.append(
             VillageMonthCheck(
                 village=village,
-                agreement=next(iter(village.agreements_in_force), None),
-                onsite_visits=row["onsite"],
-                onsite_required=bureau.onsite_visits_per_month,
-                hours=row["hours"] or Decimal("0"),
-                hours_required=bureau.service_hours_required,
-                lectures_filed=row["lectures_filed"],
+                agreement=agreement,
+                onsite_visits=work.visits.done,
+                onsite_required=rules.visits_required,
+                hours=work.hours.done,
+                hours_required=rules.hours_required,
+                lectures_filed=work.lectures.done,
                 lectures_received=row["lectures_received"],
-                lectures_required=bureau.lectures_per_quarter,
+                lectures_required=rules.lectures_required,
                 filed=row["filed"],
                 waiting=row["waiting"],
                 confirmed=row["confirmed"],
                 verified=row["verified"],
                 returned=row["returned"],
                 incidents_open=village.incidents_open,
+                work=work,
             )
         )
     return result

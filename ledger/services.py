@@ -73,10 +73,18 @@ def agreement_on(*, advisor: Advisor, village: Village, day: date) -> Agreement:
     return agreement
 
 
-def month_is_closed(*, advisor: Advisor, village: Village, day: date) -> bool:
-    return LedgerSubmission.objects.filter(
-        advisor=advisor, village=village, year=day.year, month=day.month, submitted_at__isnull=False
-    ).exists()
+def ledger_closed_for(*, advisor: Advisor, village: Village, day: date) -> bool:
+    """Whether a log of `day` comes after its month's ledger was submitted with the day in it: a correction
+    (补录更正). Work done after the submission (the 26th to the 31st, after a ledger sent by the 25th) is an
+    ordinary log of its month, never a correction."""
+    submitted_at = (
+        LedgerSubmission.objects.filter(
+            advisor=advisor, village=village, year=day.year, month=day.month, submitted_at__isnull=False
+        )
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return submitted_at is not None and day <= timezone.localdate(submitted_at)
 
 
 def _check_content(worklog: WorkLog, service_types: list[ServiceType]) -> None:
@@ -129,8 +137,8 @@ def _apply(worklog: WorkLog, data: WorkLogInput, *, advisor: Advisor) -> None:
     if worklog.service_date and worklog.service_date <= timezone.localdate():
         worklog.agreement = agreement_on(advisor=advisor, village=data.village, day=worklog.service_date)
     worklog.full_clean(exclude=["agreement", "hours", "created_by", "firm_name", "advisor"])
-    # A month whose ledger is submitted is closed: a log for it becomes a correction the justice office accepts.
-    worklog.is_correction = month_is_closed(advisor=advisor, village=data.village, day=worklog.service_date)
+    # A day the submitted ledger already covered is closed: a log for it is a correction the office accepts.
+    worklog.is_correction = ledger_closed_for(advisor=advisor, village=data.village, day=worklog.service_date)
     _check_content(worklog, data.service_types)
 
 
@@ -208,7 +216,7 @@ def worklog_submit(*, worklog: WorkLog, by) -> WorkLog:
     lock(worklog)
     _check_content(worklog, list(worklog.service_types.all()))
     # The month may have closed since the draft was saved: then the log comes in as a correction.
-    worklog.is_correction = month_is_closed(
+    worklog.is_correction = ledger_closed_for(
         advisor=worklog.advisor, village=worklog.village, day=worklog.service_date
     )
     _submit(worklog, by)
@@ -408,6 +416,47 @@ def lecture_create(
     lecture.full_clean(exclude=["worklog"])
     lecture.save()
     _submit(worklog, by)
+    return lecture
+
+
+@transaction.atomic
+def lecture_update(
+    *,
+    lecture: Lecture,
+    by,
+    data: WorkLogInput,
+    topic: str,
+    audience: str = "",
+    attendance: int = 0,
+    outline: str = "",
+    outline_file=None,
+    version: datetime | None = None,
+) -> Lecture:
+    """A returned lecture corrected and filed again: its log, topic, audience, attendance and outline (a new outline
+    file replaces the old one; without one the old one stays)."""
+    publicity = ServiceType.objects.get(code=ServiceType.PUBLICITY)
+    worklog_update(
+        worklog=lecture.worklog,
+        by=by,
+        data=WorkLogInput(
+            village=data.village, service_types=list({*data.service_types, publicity}), values=data.values
+        ),
+        version=version,
+    )
+    if outline_file:
+        try:
+            lecture.outline_file = clean_upload(outline_file, kinds=OUTLINE_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"outline_file": error.messages}) from error
+    lecture.topic, lecture.audience, lecture.attendance, lecture.outline = (
+        topic,
+        audience,
+        attendance,
+        outline,
+    )
+    lecture.full_clean(exclude=["worklog"])
+    lecture.save()
+    _submit(lecture.worklog, by)
     return lecture
 
 

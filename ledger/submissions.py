@@ -3,7 +3,8 @@ justice office forwards the township's month to the bureau by the month's end.
 
 One module, two sections: the services (writes, atomic, with Chinese messages) and the selectors (reads, a fixed
 number of aggregate queries whatever the number of villages). The ledger itself is compiled from the month's logs;
-a submission closes the month for the advisor (`ledger.services.month_is_closed`): later logs become corrections.
+a submission closes the days it covers (`ledger.services.ledger_closed_for`): later logs of those days become
+corrections; work done after the submission is an ordinary log of the month.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import scope_of
 from advisors.models import Advisor, Agreement
-from deadlines.periods import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from deadlines.services import ledger_overdue_resolve
+from programme.calendar import end_of_day, last_day_of_month, ledger_due_date, month_bounds
 from villages.models import Bureau, Township, Village
 
 from .models import LedgerSubmission, TownshipLedger, WorkLog
@@ -115,6 +116,31 @@ def may_forward(user, township: Township) -> bool:
     return scope_of(user).is_office_of(township.pk)
 
 
+def _township_ledger_locked(township: Township, year: int, month: int) -> TownshipLedger:
+    TownshipLedger.objects.get_or_create(township=township, year=year, month=month)
+    return TownshipLedger.objects.select_for_update().get(township=township, year=year, month=month)
+
+
+def early_forward_refusal(
+    *, township: Township, year: int, month: int, rows: list["VillageLedger"] | None = None
+) -> str | None:
+    """Why the month cannot be forwarded yet, or None. Before the advisors' due day a month is forwarded only when
+    every village's ledger is in: an early forwarding of a half-empty month would read as done at the bureau.
+    `rows`: the month's `month_ledger_status` when the caller already has it."""
+    due = ledger_due_date(township.bureau, year, month)
+    if timezone.localdate() >= due:
+        return None
+    if rows is None:
+        rows = month_ledger_status(township=township, year=year, month=month)
+    outstanding = sum(row.outstanding for row in rows)
+    if not outstanding:
+        return None
+    return _(
+        "%(month)s的台账报送截止日（%(due)s）未到，还有 %(n)s 个村(社区)的台账未报送，"
+        "不能提前报送司法局：请等全部报齐，或截止日后再报送。"
+    ) % {"month": _zh_month(year, month), "due": f"{due.month}月{due.day}日", "n": outstanding}
+
+
 @transaction.atomic
 def township_ledger_forward(*, by, township: Township, year: int, month: int) -> TownshipLedger:
     """The township's justice office forwards its month ledger to the bureau; late after the month's last day.
@@ -122,16 +148,61 @@ def township_ledger_forward(*, by, township: Township, year: int, month: int) ->
     if not may_forward(by, township):
         raise PermissionDenied(_("只有本乡镇(街道)司法所可以向司法局报送乡镇台账。"))
     _refuse_future(year, month)
-    TownshipLedger.objects.get_or_create(township=township, year=year, month=month)
-    ledger = TownshipLedger.objects.select_for_update().get(township=township, year=year, month=month)
+    ledger = _township_ledger_locked(township, year, month)
     if ledger.forwarded_at is not None:
         return ledger
+    refusal = early_forward_refusal(township=township, year=year, month=month)
+    if refusal:
+        raise ValidationError(refusal)
     now = timezone.now()
     ledger.forwarded_at = now
     ledger.forwarded_by = by
     ledger.is_late = ledger.is_late or now >= end_of_day(last_day_of_month(year, month))
     ledger.full_clean()
     ledger.save(update_fields=["forwarded_at", "forwarded_by", "is_late"])
+    return ledger
+
+
+@transaction.atomic
+def township_ledger_recall(*, by, township: Township, year: int, month: int) -> TownshipLedger:
+    """The office takes its forwarding back (a village's ledger came in after it), until the bureau has accepted
+    it. A ledger marked late stays late."""
+    if not may_forward(by, township):
+        raise PermissionDenied(_("只有本乡镇(街道)司法所可以撤回乡镇台账。"))
+    ledger = _township_ledger_locked(township, year, month)
+    if ledger.accepted_at is not None:
+        raise ValidationError(
+            _("司法局已接收%(month)s的台账，不能撤回。") % {"month": _zh_month(year, month)}
+        )
+    if ledger.forwarded_at is None:
+        return ledger
+    ledger.forwarded_at = None
+    ledger.forwarded_by = None
+    ledger.save(update_fields=["forwarded_at", "forwarded_by"])
+    return ledger
+
+
+def may_accept(user, township: Township) -> bool:
+    scope = scope_of(user)
+    return scope.is_operator or scope.runs_bureau(township.bureau_id)
+
+
+@transaction.atomic
+def township_ledger_accept(*, by, township: Township, year: int, month: int) -> TownshipLedger:
+    """The bureau receives a forwarded township month; after that the office can no longer recall it.
+    Accepting twice changes nothing."""
+    if not may_accept(by, township):
+        raise PermissionDenied(_("只有司法局可以接收乡镇台账。"))
+    ledger = _township_ledger_locked(township, year, month)
+    if ledger.forwarded_at is None:
+        raise ValidationError(
+            _("%(township)s尚未报送%(month)s的台账，不能接收。")
+            % {"township": township.name, "month": _zh_month(year, month)}
+        )
+    if ledger.accepted_at is None:
+        ledger.accepted_at = timezone.now()
+        ledger.accepted_by = by
+        ledger.save(update_fields=["accepted_at", "accepted_by"])
     return ledger
 
 
@@ -163,6 +234,11 @@ class VillageLedger:
     @property
     def missing(self) -> bool:
         return self.state == LedgerState.MISSING
+
+    @property
+    def outstanding(self) -> bool:
+        """Owed and not in, due or not."""
+        return self.state in (LedgerState.MISSING, LedgerState.PENDING)
 
     @property
     def state(self) -> str:
@@ -256,7 +332,13 @@ class TownshipMonth:
     missing: int = 0
     forwarded_at: datetime | None = None
     forwarded_late: bool = False
+    accepted_at: datetime | None = None
     overdue: list[OverdueLedger] = field(default_factory=list)
+
+    @property
+    def outstanding(self) -> int:
+        """Owed ledgers not in, due or not: a forwarded month with some is forwarded incomplete."""
+        return self.owed - self.submitted
 
 
 def bureau_month_status(*, bureau: Bureau, year: int, month: int) -> list[TownshipMonth]:
@@ -299,6 +381,7 @@ def bureau_month_status(*, bureau: Bureau, year: int, month: int) -> list[Townsh
         status = townships[ledger.township_id]
         status.forwarded_at = ledger.forwarded_at
         status.forwarded_late = ledger.is_late
+        status.accepted_at = ledger.accepted_at
     return list(townships.values())
 
 

@@ -35,6 +35,8 @@ urlpatterns = [
     path(
         "ledgers/township/<int:pk>/forward/", ledgers.ledger_township_forward, name="ledger_township_forward"
     ),
+    path("ledgers/township/<int:pk>/recall/", ledgers.ledger_township_recall, name="ledger_township_recall"),
+    path("ledgers/township/<int:pk>/accept/", ledgers.ledger_township_accept, name="ledger_township_accept"),
     # The provincial forms: HTML preview, ?format=pdf or ?format=xlsx (views/reports.py).
     path("reports/", report_views.reports_index, name="reports_index"),
     path("reports/worklog/<int:pk>/", report_views.report_worklog, name="report_worklog"),

@@ -283,3 +283,22 @@ def open_review_period(bureau: Bureau, *, kind: str = "half", year: int | None =
     return review_period_open(
         bureau=bureau, kind=kind, year=year, by=by, today=end + datetime.timedelta(days=1)
     )
+
+
+class ResidentRequestFactory(factory.django.DjangoModelFactory):
+    """An open request from a resident to the advisor of the agreement's village, due in two days."""
+
+    class Meta:
+        model = "consultations.ResidentRequest"
+        exclude = ("agreement",)
+
+    agreement = factory.SubFactory(AgreementFactory)
+    village = factory.SelfAttribute("agreement.village")
+    advisor = factory.SelfAttribute("agreement.advisor")
+    name = "李大爷"
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    question = "宅基地边界和邻居有争议，想问问怎么办。"
+    preferred_mode = "phone"
+    preferred_time = "工作日上午"
+    consented_at = factory.LazyFunction(timezone.now)
+    due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))

@@ -26,11 +26,13 @@ from PIL import Image
 
 from assessment.models import Review
 from assessment.services import review_period_compute
+from imports.models import ImportBatch
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import (
     AdvisorFactory,
     AgreementFactory,
+    ResidentRequestFactory,
     VillageFactory,
     WorkLogFactory,
     open_review_period,
@@ -103,6 +105,7 @@ class Case:
     # EVERYONE (200, or 302 with `redirects`) or empty (404 for everyone, the superuser too).
     public: bool = False
     redirects: bool = False  # a public GET that answers with a redirect
+    sent_on: Set[str] = frozenset()  # the personas redirected (302) to the object's own page
 
     def expected(self, role: str | None) -> int:
         """The status for `role`; None is an anonymous visitor (of a public page)."""
@@ -112,6 +115,8 @@ class Case:
             return 302 if self.redirects else 200
         if role in self.forbidden:
             return 403
+        if role in self.sent_on:
+            return 302
         if role in self.ok or (role == "superuser" and not self.personal):
             return 302 if self.method == "post" else 200
         return 404
@@ -138,6 +143,25 @@ def scan_of(name: str) -> Callable[[SimpleNamespace], dict]:
         return {"name": name_under("/private/agreements/", agreement.contract_scan)}
 
     return kwargs
+
+
+def new_resident_request(agreement: str, status: str = "open") -> Callable[[SimpleNamespace], dict]:
+    """A fresh resident's request to the advisor of an agreement of the map, as the `pk` kwarg."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        return {"pk": ResidentRequestFactory(agreement=getattr(w, agreement), status=status).pk}
+
+    return kwargs
+
+
+def new_reference(w: SimpleNamespace) -> dict:
+    return {"reference": ResidentRequestFactory(agreement=w.agreement).reference}
+
+
+CLOSE_DATA = {"answered_mode": "phone", "answer": "已电话答复。"}
+# Who reads residents' requests and ratings: staff of either bureau and advisors see their lists; liaisons and
+# strangers may not.
+RESIDENT_LISTS = STAFF | ADVISORS
 
 
 # --- builders of the ledger's objects: each call makes a fresh one on an agreement of the map ---
@@ -381,6 +405,28 @@ def an_export(bureau: str, requester: str) -> Callable[[SimpleNamespace], dict]:
     return kwargs
 
 
+def an_import(bureau: str, status: str) -> Callable[[SimpleNamespace], dict]:
+    """A roster import of `bureau` by its admin, in `status`."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        admin = w.bureau_admin_user if bureau == "bureau" else w.other_bureau_admin_user
+        batch = ImportBatch(
+            bureau=getattr(w, bureau),
+            kind="roster",
+            filename="名册.xlsx",
+            sha256="0" * 64,
+            created_by=admin,
+            status=status,
+        )
+        batch.file.save("import.xlsx", ContentFile(b"PK\x03\x04 workbook"))
+        return {"pk": batch.pk}
+
+    return kwargs
+
+
+IMPORTERS = frozenset({"bureau_admin_user", "other_bureau_admin_user"})
+
+
 def a_deduction_of_the_advisor(w: SimpleNamespace) -> dict:
     review = Review.objects.get(period=open_review_period(w.bureau), advisor=w.advisor)
     return {"line": f"{review.pk}-{w.agreement.pk}", "amount": "100.00", "reason": "5月台账逾期报送"}
@@ -546,10 +592,11 @@ URLS: dict[str, list[Case]] = {
             forbidden=BUREAU | {"office_user", "liaison_user", "superuser"},
         ),
         Case(
-            "a submitted log: nobody may change it unless it is returned",
+            "a submitted log: nobody may change it unless it is returned; its author is sent to its page",
             a_log("agreement"),
             set(),
-            forbidden=LOG_READERS["agreement"] | {"superuser"},
+            forbidden=(LOG_READERS["agreement"] - {"advisor_user"}) | {"superuser"},
+            sent_on={"advisor_user"},
         ),
         Case(
             "another advisor's returned log",
@@ -988,18 +1035,30 @@ URLS: dict[str, list[Case]] = {
     ],
     "ledger:ledger_township_forward": [
         Case(
-            "forwarding the office's township month: only its office",
+            "the forwarding's confirmation: only the township's office (its POST: test_township_forwarding.py)",
             pk_of("township"),
             {"office_user"},
             forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
-            method="post",
-            data=this_month,
         ),
         Case(
-            "forwarding another township's month",
+            "the confirmation of another township's month",
             pk_of("other_township"),
             {"other_office_user"},
             forbidden=BUREAU | {"other_advisor_user", "superuser"},
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+        ),
+    ],
+    "ledger:ledger_township_recall": [
+        Case(
+            "recalling the office's forwarding: only its office",
+            pk_of("township"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "liaison_user", "superuser"},
             method="post",
             data=this_month,
         ),
@@ -1008,6 +1067,23 @@ URLS: dict[str, list[Case]] = {
             pk_of("other_bureau_township"),
             set(),
             forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=this_month,
+        ),
+    ],
+    "ledger:ledger_township_accept": [
+        Case(
+            "the bureau accepts a township's month; its office, advisors and liaison may not",
+            pk_of("township"),
+            BUREAU | {"superuser"},
+            forbidden={"office_user", "advisor_user", "liaison_user"},
+            method="post",
+            data=this_month,
+        ),
+        Case(
+            "a township of another bureau",
+            pk_of("other_bureau_township"),
+            OTHER_BUREAU | {"superuser"},
             method="post",
             data=this_month,
         ),
@@ -1127,6 +1203,59 @@ URLS: dict[str, list[Case]] = {
     "publicity:not_found": [
         Case("any other address under /public/", lambda w: {"path": "nowhere/"}, set(), public=True),
     ],
+    # --- residents' requests and ratings (consultations/) ---
+    "residents:ask": [
+        Case("asking a village's advisor", pk_of("village"), EVERYONE, public=True),
+        Case("a village without an advisor", pk_of("vacant_village"), set(), public=True),
+    ],
+    "residents:rate": [
+        Case("rating a village's advisor", pk_of("village"), EVERYONE, public=True),
+        Case("a village without an advisor", pk_of("vacant_village"), set(), public=True),
+    ],
+    "residents:rated": [Case("the thanks after a rating", pk_of("village"), EVERYONE, public=True)],
+    "residents:lookup": [Case("the lookup of a request's state", no_kwargs, EVERYONE, public=True)],
+    "residents:status": [
+        Case("a request's state", new_reference, EVERYONE, public=True),
+        Case("an unknown reference", lambda w: {"reference": "NOSUCH22"}, set(), public=True),
+    ],
+    "consultations:request_list": [
+        Case("the requests in scope", no_kwargs, RESIDENT_LISTS, forbidden={"liaison_user", "stranger"}),
+    ],
+    "consultations:rating_list": [
+        Case("the ratings in scope", no_kwargs, RESIDENT_LISTS, forbidden={"liaison_user", "stranger"}),
+    ],
+    "consultations:request_detail": [
+        Case(
+            "a request to the advisor of `village`",
+            new_resident_request("agreement"),
+            BUREAU | {"office_user", "advisor_user"},
+        ),
+        Case(
+            "a request to another township's advisor",
+            new_resident_request("other_agreement"),
+            BUREAU | {"other_office_user", "other_advisor_user"},
+        ),
+        Case("a request caught as spam", new_resident_request("agreement", "spam"), BUREAU | {"office_user"}),
+        Case("a request in another bureau", new_resident_request("other_bureau_agreement"), OTHER_BUREAU),
+    ],
+    "consultations:request_close": [
+        Case(
+            "closing an open request",
+            new_resident_request("agreement"),
+            {"advisor_user"},
+            forbidden=BUREAU | {"office_user", "superuser"},
+            method="post",
+            data=lambda w: CLOSE_DATA,
+        ),
+        Case(
+            "closing an escalated request",
+            new_resident_request("agreement", "escalated"),
+            {"advisor_user", "office_user"},
+            forbidden=BUREAU | {"superuser"},
+            method="post",
+            data=lambda w: CLOSE_DATA,
+        ),
+    ],
     # A staff action under /public/: login required, scoped by townships_visible_to; advisors and liaisons who can
     # see the township may not print its posters.
     "publicity:township_posters": [
@@ -1159,6 +1288,44 @@ URLS: dict[str, list[Case]] = {
             an_export("other_bureau", "other_bureau_admin_user"),
             OTHER_BUREAU,
         ),
+    ],
+    # --- 数据导入 (imports/; tests/imports): bureau admins only, each their own bureau's imports; the superuser,
+    # who has no bureau to import into, sees the imports but may not import.
+    "imports:index": [Case("the imports and the upload form", no_kwargs, IMPORTERS, forbidden={"superuser"})],
+    "imports:template": [Case("the template workbook", no_kwargs, IMPORTERS, forbidden={"superuser"})],
+    "imports:roster": [
+        Case("the bureau's roster in the template", no_kwargs, IMPORTERS, forbidden={"superuser"})
+    ],
+    "imports:detail": [
+        Case("an import of the bureau", an_import("bureau", "ready"), {"bureau_admin_user"}),
+        Case("an import of another bureau", an_import("other_bureau", "ready"), OTHER_BUREAU),
+    ],
+    "imports:confirm": [
+        Case(
+            "confirming a previewed import",
+            an_import("bureau", "ready"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
+    ],
+    "imports:cancel": [
+        Case(
+            "cancelling a previewed import",
+            an_import("bureau", "ready"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
+    ],
+    "imports:login_slips": [
+        Case(
+            "the login slips of a finished import",
+            an_import("bureau", "done"),
+            {"bureau_admin_user"},
+            forbidden={"superuser"},
+            method="post",
+        )
     ],
     # --- reviews (assessment/): periods, each advisor's review and its village rows, the four opinions ---
     "assessment:period_list": [Case("the list, showing the periods in scope", no_kwargs, EVERYONE)],

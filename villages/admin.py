@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -7,14 +8,31 @@ from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from accounts.policy import is_operator
 from common.masking import mask_phone
 from common.uploads import SafeImageField
+from programme.modes import ServiceMode
 
+from .forms import AutocompleteView
 from .models import Bureau, Township, Village
 from .selectors import bureaus_visible_to, current_agreements, townships_visible_to, villages_visible_to
+
+
+class BureauForm(forms.ModelForm):
+    onsite_modes = forms.MultipleChoiceField(
+        label=_("计入到村服务的服务方式"),
+        choices=ServiceMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("到村服务次数和服务时长只计这些服务方式的日志（默认：到村现场、上门）。"),
+        error_messages={"required": _("请至少选择一种计入到村服务的服务方式。")},
+    )
+
+    class Meta:
+        model = Bureau
+        fields = ("onsite_modes",)  # the admin's fieldsets add the others
 
 
 @admin.register(Bureau)
 class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope = bureaus_visible_to
+    form = BureauForm
     list_display = ("name", "code", "phone", "max_villages_per_advisor", "service_hours_required")
     search_fields = ("name", "code")
     fieldsets = (
@@ -26,7 +44,9 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "max_villages_per_advisor",
                     ("service_hours_required", "service_hours_period"),
                     "onsite_visits_per_month",
-                    "lectures_per_quarter",
+                    "onsite_modes",
+                    ("lectures_required", "lectures_period"),
+                    "verification_days",
                     "ledger_due_day",
                     ("agreement_filing_month", "agreement_filing_day"),
                     "records_start_on",
@@ -41,6 +61,16 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     "payout_percent_good",
                     "payout_percent_pass",
                     "payout_percent_fail",
+                )
+            },
+        ),
+        (
+            _("群众留言与评价"),
+            {
+                "fields": (
+                    "resident_request_due_working_days",
+                    "resident_data_retention_months",
+                    "resident_rating_weight",
                 )
             },
         ),
@@ -97,6 +127,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         "code",
         "address",
+        ("latitude", "longitude"),
         "liaison",
         "liaison_phone",
         "onsite_hours",
@@ -126,3 +157,11 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return None
         profile = getattr(obj.liaison, "profile", None)
         return (profile.full_name if profile else "") or obj.liaison.get_username()
+
+
+def _autocomplete_view(request):
+    return AutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+# Every autocomplete in the admin (an agreement's village, …) names the village's township.
+admin.site.autocomplete_view = _autocomplete_view

@@ -1,16 +1,27 @@
 import calendar
+import math
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from programme.modes import ServiceMode, default_onsite_modes
+
+EARTH_RADIUS_M = 6_371_000
+
 
 class ServicePeriod(models.TextChoices):
     MONTH = "month", _("每月")
     QUARTER = "quarter", _("每季度")
+
+
+class LecturePeriod(models.TextChoices):
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每年")
 
 
 class Bureau(models.Model):
@@ -30,7 +41,25 @@ class Bureau(models.Model):
         _("服务时长计算周期"), max_length=10, choices=ServicePeriod.choices, default=ServicePeriod.MONTH
     )
     onsite_visits_per_month = models.PositiveSmallIntegerField(_("每月到村服务次数要求"), default=1)
-    lectures_per_quarter = models.PositiveSmallIntegerField(_("每季度法治讲座次数要求"), default=1)
+    # What counts as on site for the visits and the hours (到村/现场, seeds 002 and 004): never phone or online.
+    onsite_modes = models.JSONField(
+        _("计入到村服务的服务方式"),
+        default=default_onsite_modes,
+        help_text=_("到村服务次数和服务时长只计这些服务方式的日志。"),
+    )
+    lectures_required = models.PositiveSmallIntegerField(_("法治讲座次数要求"), default=1)
+    lectures_period = models.CharField(
+        _("法治讲座计算周期"),
+        max_length=10,
+        choices=LecturePeriod.choices,
+        default=LecturePeriod.QUARTER,
+        help_text=_("每季度 1 次（001号文）或每年 2 次（003号文）。"),
+    )
+    verification_days = models.PositiveSmallIntegerField(
+        _("司法所核查期限(天)"),
+        default=10,
+        help_text=_("日志经村(居)确认满该天数后仍未核查的，才计入“日志经司法所核查”指标的分母。"),
+    )
     ledger_due_day = models.PositiveSmallIntegerField(
         _("台账报送截止日(每月)"), default=25, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
@@ -50,6 +79,26 @@ class Bureau(models.Model):
     payout_percent_good = models.PositiveSmallIntegerField(_("良好补贴发放比例(%)"), default=100)
     payout_percent_pass = models.PositiveSmallIntegerField(_("合格补贴发放比例(%)"), default=70)
     payout_percent_fail = models.PositiveSmallIntegerField(_("不合格补贴发放比例(%)"), default=50)
+    # Residents' requests and ratings (consultations/): the answer's due time, how long personal data is kept,
+    # and how much the residents' own ratings weigh in the 群众满意度 indicator beside the bureau's return visits.
+    resident_request_due_working_days = models.PositiveSmallIntegerField(
+        _("群众留言答复期限(工作日)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("逾期未办结的留言转乡镇司法所。按周一至周五计算，不含法定节假日调休。"),
+    )
+    resident_data_retention_months = models.PositiveSmallIntegerField(
+        _("群众留言个人信息保存期限(月)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("留言办结后保存的月数，期满删除姓名、电话和问题内容。"),
+    )
+    resident_rating_weight = models.PositiveSmallIntegerField(
+        _("群众评价在满意度指标中的权重(%)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_("群众满意度 = 回访满意度 ×(100−权重)% + 群众在线评价 × 权重%；只有一项时按该项计。"),
+    )
 
     class Meta:
         verbose_name = _("司法局")
@@ -58,6 +107,12 @@ class Bureau(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        modes = self.onsite_modes
+        if not isinstance(modes, list) or not modes or not set(modes) <= set(ServiceMode.values):
+            raise ValidationError({"onsite_modes": _("请至少选择一种计入到村服务的服务方式。")})
 
     def agreement_filing_deadline(self, year: int) -> date:
         last_day = calendar.monthrange(year, self.agreement_filing_month)[1]
@@ -123,6 +178,23 @@ class Village(models.Model):
         _("驻点时间"), max_length=100, blank=True, help_text=_("向群众公示，例如：每月第一个周三 9:00-12:00")
     )
     address = models.CharField(_("村(居)委会地址"), max_length=200, blank=True)
+    # Where the village committee is: an advisor's check-in is shown as its distance from here.
+    latitude = models.DecimalField(
+        _("村(居)委会纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("村(居)委会经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     # The village's legal-service WeChat group (seed 001 二(二)6): counted in the review, its QR shown publicly.
     wechat_group_set_up_on = models.DateField(_("微信群建立日期"), null=True, blank=True)
     wechat_group_qr = models.ImageField(
@@ -142,6 +214,25 @@ class Village(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("villages:village_detail", args=[self.pk])
+
+    @property
+    def name_with_township(self) -> str:
+        """How a village is told apart wherever one is picked: two townships may each have a 李岗村."""
+        return f"{self.name}（{self.township.name}）"
+
+    def distance_to(self, latitude, longitude) -> int | None:
+        """Metres from the village committee to a point (haversine on a sphere of the Earth's mean radius), or None
+        when either place is unknown."""
+        if None in (self.latitude, self.longitude, latitude, longitude):
+            return None
+        lat1, lng1, lat2, lng2 = map(
+            math.radians, map(float, (self.latitude, self.longitude, latitude, longitude))
+        )
+        a = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+        )
+        return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(a)))
 
     def has_wechat_group_by(self, day: date) -> bool:
         return self.wechat_group_set_up_on is not None and self.wechat_group_set_up_on <= day

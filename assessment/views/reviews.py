@@ -89,16 +89,21 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             entry["value"] = _("%(v)s / %(r)s 个月达标") % {"v": item["value"], "r": item["required"]}
             entry["missing"] = [_month(m) for m in item.get("missing", [])]
         elif key == "service_hours":
-            entry["requirement"] = _("%(period)s服务不少于 %(n)s 小时（本期共 %(r)s 小时）") % {
+            entry["requirement"] = _("%(period)s到村服务不少于 %(n)s 小时（本期共 %(r)s 小时）") % {
                 "period": hours_period,
                 "n": bureau.service_hours_required,
                 "r": item["required"],
             }
             entry["value"] = _("%(v)s 小时") % {"v": Decimal(item["value"]).normalize()}
         elif key == "lectures":
-            entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_per_quarter}
-            entry["value"] = _("%(v)s / %(r)s 个季度达标") % {"v": item["value"], "r": item["required"]}
-            entry["missing"] = [_quarter(q) for q in item.get("missing", [])]
+            if item.get("period") == "year":
+                entry["requirement"] = _("每年法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_required}
+                entry["value"] = _("%(v)s / %(r)s 个年度达标") % {"v": item["value"], "r": item["required"]}
+                entry["missing"] = [_("%(y)s年") % {"y": q[:4]} for q in item.get("missing", [])]
+            else:
+                entry["requirement"] = _("每季度法治讲座不少于 %(n)s 次") % {"n": bureau.lectures_required}
+                entry["value"] = _("%(v)s / %(r)s 个季度达标") % {"v": item["value"], "r": item["required"]}
+                entry["missing"] = [_quarter(q) for q in item.get("missing", [])]
             entry["link"] = (
                 f"{reverse('ledger:lecture_list')}?{urlencode({'village': row.village_id, 'quarter': ''})}"
             )
@@ -122,12 +127,23 @@ def indicator_rows(review: Review, row: ReviewVillage) -> list[dict]:
             entry["link"] = row.village.get_absolute_url()
         elif key == "return_visits":
             counts = item.get("counts", {})
+            ratings = item.get("resident_ratings") or {}
             entry["requirement"] = _("司法局回访满意度")
             entry["value"] = (
                 "、".join(f"{label} {counts.get(value, 0)}" for value, label in Satisfaction.choices)
                 if item["value"]
-                else _("本期未回访，不计分")
+                else _("本期未回访")
             )
+            if ratings.get("value"):
+                rated = "、".join(
+                    f"{label} {ratings['counts'].get(value, 0)}" for value, label in Satisfaction.choices
+                )
+                entry["value"] += _("；群众在线评价（权重%(w)s%%）：%(r)s") % {
+                    "w": ratings["weight"],
+                    "r": rated,
+                }
+            elif not item["value"]:
+                entry["value"] += _("，不计分")
             entry["link"] = None
         rows.append(entry)
     return rows

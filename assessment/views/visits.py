@@ -21,6 +21,7 @@ from accounts.policy import scope_of
 from advisors.models import Advisor
 from advisors.selectors import advisors_visible_to
 from common.pagination import paginate
+from villages.forms import VillageChoiceField
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to, villages_visible_to
 
@@ -33,11 +34,6 @@ ALL = gettext_lazy("全部")
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class _VillageChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Village) -> str:
-        return f"{obj.township.name} · {obj.name}"
 
 
 # --- filters ---
@@ -128,7 +124,7 @@ class InspectionFilter(_PlaceFilter):
 
 
 class ReturnVisitForm(forms.Form):
-    village = _VillageChoice(label=gettext_lazy("村(社区)"), queryset=Village.objects.none())
+    village = VillageChoiceField(label=gettext_lazy("村(社区)"), queryset=Village.objects.none())
     visited_on = forms.DateField(label=gettext_lazy("回访日期"), widget=_date_input())
     contact_kind = forms.ChoiceField(
         label=gettext_lazy("回访对象"), choices=ReturnVisit.Contact.choices, widget=forms.RadioSelect
@@ -156,7 +152,7 @@ class ReturnVisitForm(forms.Form):
 
 class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=gettext_lazy("乡镇(街道)"), queryset=Township.objects.none())
-    village = _VillageChoice(
+    village = VillageChoiceField(
         label=gettext_lazy("村(社区)"),
         queryset=Village.objects.none(),
         required=False,

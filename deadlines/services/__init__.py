@@ -13,8 +13,9 @@ period and submitted before the deadline's end of day.
 from .agreements import agreements_unfiled
 from .common import (
     is_agreement_filing_deadline,
+    is_every_day,
     is_last_day_of_month,
-    is_last_day_of_quarter,
+    is_lecture_period_end,
     is_ledger_due_day,
     is_ledger_reminder_day,
     is_review_opening_day,
@@ -33,8 +34,9 @@ from .reviews import open_review
 __all__ = [
     "agreements_unfiled",
     "is_agreement_filing_deadline",
+    "is_every_day",
     "is_last_day_of_month",
-    "is_last_day_of_quarter",
+    "is_lecture_period_end",
     "is_ledger_due_day",
     "is_ledger_reminder_day",
     "is_review_opening_day",

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from advisors.models import Agreement
 from notifications.services import Message, notify_many
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     zh_date,
 )
+
+from ..models import Flag
 from .common import (
     AGREEMENT_FIELDS,
     bureau_staff,

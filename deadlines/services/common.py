@@ -11,15 +11,15 @@ from accounts.policy import bureau_staff_profiles, office_staff_profiles
 from advisors.models import Agreement
 from ledger.models import WorkLog
 from notifications.services import Message
-from villages.models import Bureau
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     is_month_end,
-    is_quarter_end,
     ledger_due_date,
     ledger_reminder_date,
 )
+from programme.measures import Rules
+from villages.models import Bureau
+
+from ..models import Flag
 
 # --- when each job is due, per bureau (the dispatcher asks the same questions) ---
 
@@ -36,12 +36,17 @@ def is_last_day_of_month(bureau: Bureau, on: date) -> bool:
     return is_month_end(on)
 
 
-def is_last_day_of_quarter(bureau: Bureau, on: date) -> bool:
-    return is_quarter_end(on)
+def is_lecture_period_end(bureau: Bureau, on: date) -> bool:
+    """The last day of a quarter, or of the year for a bureau that asks for lectures per year (seed 003)."""
+    return Rules.of(bureau).lectures_period_of(on).end == on
 
 
 def is_agreement_filing_deadline(bureau: Bureau, on: date) -> bool:
     return bureau.agreement_filing_deadline(on.year) == on
+
+
+def is_every_day(bureau: Bureau, on: date) -> bool:
+    return True
 
 
 def is_review_opening_day(bureau: Bureau, on: date) -> bool:

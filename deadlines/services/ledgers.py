@@ -10,16 +10,16 @@ from django.urls import reverse
 from audit.services import audit_bulk_change
 from ledger.models import LedgerSubmission, TownshipLedger
 from notifications.services import Message, notify_many
-from villages.models import Township
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     end_of_day,
     ledger_due_date,
     month_label,
     zh_date,
     zh_month,
 )
+from villages.models import Township
+
+from ..models import Flag
 from .common import (
     AGREEMENT_FIELDS,
     advisor_and_office_messages,

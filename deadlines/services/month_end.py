@@ -4,25 +4,22 @@ from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 
 from audit.services import audit_bulk_change
 from ledger import rollups
-from ledger.models import ServiceMode, TownshipLedger, WorkLog
+from ledger.models import TownshipLedger, WorkLog
 from notifications.services import Message, notify_many
-from villages.models import ServicePeriod, Township
-
-from ..models import Flag
-from ..periods import (
+from programme.calendar import (
     end_of_day,
-    is_quarter_end,
-    month_bounds,
     month_label,
-    quarter_bounds,
-    quarter_label,
     zh_date,
     zh_month,
 )
+from programme.measures import Rules, met, work_done
+from villages.models import Township
+
+from ..models import Flag
 from .common import (
     AGREEMENT_FIELDS,
     advisor_and_office_messages,
@@ -96,49 +93,42 @@ def month_end(*, on: date, bureau_ids: Collection[int] | None = None) -> dict:
         for t in late_townships
     ]
 
-    # Visits and hours, per village, in one aggregate over the month (and the quarter where it is counted).
-    month_start = month_bounds(on)[0]
-    quarter_start = quarter_bounds(on)[0]
-    by_quarter = {
-        pk
-        for pk, bureau in bureaus.items()
-        if bureau.service_hours_period == ServicePeriod.QUARTER and is_quarter_end(on)
-    }
-    counted = counted_by(deadline)
-    in_month = Q(service_date__gte=month_start)
-    totals = {
-        row["village_id"]: row
-        for row in WorkLog.objects.filter(
-            counted,
-            village__township__bureau_id__in=list(bureaus),
-            service_date__gte=quarter_start if by_quarter else month_start,
-            service_date__lte=on,
+    # Visits and on-site hours per village (programme.measures), one aggregate per set of rules: the month, and the
+    # quarter where a bureau counts hours by quarter and the quarter ends today.
+    by_rules: dict[Rules, list[int]] = {}
+    for pk, bureau in bureaus.items():
+        by_rules.setdefault(Rules.of(bureau), []).append(pk)
+    totals = {}
+    for rules, bureau_ids in by_rules.items():
+        work = work_done(rules, on, only=counted_by(deadline))
+        totals.update(
+            (row["village_id"], row)
+            for row in WorkLog.objects.filter(
+                village__township__bureau_id__in=bureau_ids,
+                service_date__gte=rules.hours_period_of(on).start,
+                service_date__lte=on,
+            )
+            .values("village_id")
+            .annotate(onsite=work["onsite"], hours=work["hours"])
+            .order_by()
         )
-        .values("village_id")
-        .annotate(
-            onsite=Count("pk", filter=in_month & Q(mode=ServiceMode.ONSITE)),
-            month_hours=Sum("hours", filter=in_month),
-            quarter_hours=Sum("hours"),
-        )
-        .order_by()
-    }
     short = []
     for row in agreements_in_force(list(bureaus), on).values(*AGREEMENT_FIELDS).order_by("village__name"):
         bureau = bureaus[row["village__township__bureau_id"]]
+        rules = Rules.of(bureau)
         done = totals.get(row["village_id"], {})
         problems = []
         onsite = done.get("onsite", 0)
-        if onsite < bureau.onsite_visits_per_month:
-            problems.append(f"到村服务 {onsite}/{bureau.onsite_visits_per_month} 次")
+        if not met(onsite, rules.visits_required):
+            problems.append(f"到村服务 {onsite}/{rules.visits_required} 次")
             flags.append(village_flag(Flag.Kind.NO_ONSITE_VISIT, period, row, problems[-1]))
-        if bureau.service_hours_period == ServicePeriod.MONTH or bureau.pk in by_quarter:
-            quarterly = bureau.pk in by_quarter
-            hours = done.get("quarter_hours" if quarterly else "month_hours") or Decimal("0")
-            if hours < bureau.service_hours_required:
-                unit = "本季度" if quarterly else "本月"
-                problems.append(f"{unit}服务 {hours.normalize():f}/{bureau.service_hours_required} 小时")
-                label = quarter_label(on) if quarterly else period
-                flags.append(village_flag(Flag.Kind.SHORT_HOURS, label, row, problems[-1]))
+        hours_period = rules.hours_period_of(on)
+        if hours_period.end == on:  # the month, or the quarter at its end
+            hours = done.get("hours") or Decimal("0")
+            if not met(hours, rules.hours_required):
+                unit = "本月" if rules.hours_per_month else "本季度"
+                problems.append(f"{unit}到村服务 {hours.normalize():f}/{rules.hours_required} 小时")
+                flags.append(village_flag(Flag.Kind.SHORT_HOURS, hours_period.label, row, problems[-1]))
         if problems:
             short.append({**row, "detail": "：" + "，".join(problems)})
     save_flags(flags)

@@ -89,7 +89,14 @@ def worklog_create(request):
 def worklog_edit(request, pk: int):
     worklog = get_worklog_for_user(request.user, pk)
     if not services.worklog_may_edit(worklog, request.user):
+        if worklog.advisor.user_id == request.user.pk:
+            # Its author, on a stale edit link or the address bar of a log just (re)submitted: its page.
+            messages.info(request, _("这条日志已提交，不能再修改；需要更正时，等村(居)或司法所退回后再改。"))
+            return redirect(worklog)
         raise PermissionDenied(_("只有填写人可以修改草稿或被退回的日志。"))
+    lecture = Lecture.objects.filter(worklog=worklog).first()
+    if lecture is not None:
+        return _lecture_edit(request, lecture)
     if request.method == "POST":
         form = WorkLogForm(request.POST, request.FILES, user=request.user, worklog=worklog)
         if form.is_valid():
@@ -224,6 +231,35 @@ def lecture_create(request):
         request,
         "ledger/lecture_form.html",
         {"form": form, "advisor": advisor, "draft_messages": DRAFT_MESSAGES},
+    )
+
+
+def _lecture_edit(request, lecture: Lecture):
+    """A returned lecture is corrected in the lecture's own form, and filed again."""
+    worklog = lecture.worklog
+    if request.method == "POST":
+        form = LectureForm(request.POST, request.FILES, user=request.user, worklog=worklog)
+        if form.is_valid():
+            try:
+                services.lecture_update(
+                    lecture=lecture,
+                    by=request.user,
+                    data=form.to_input(),
+                    version=form.cleaned_data["version"],
+                    **form.lecture_values(),
+                )
+            except ValidationError as error:
+                attach_errors(form, error, renamed=LectureForm.LOG_FIELD_NAMES)
+                form.show_current_version(get_worklog_for_user(request.user, worklog.pk))
+            else:
+                messages.success(request, _("讲座已重新提交备案。"))
+                return redirect(worklog)
+    else:
+        form = LectureForm(initial=LectureForm.initial_for(lecture), user=request.user, worklog=worklog)
+    return render(
+        request,
+        "ledger/lecture_form.html",
+        {"form": form, "advisor": worklog.advisor, "lecture": lecture, "draft_messages": DRAFT_MESSAGES},
     )
 
 

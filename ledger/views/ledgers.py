@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
-from deadlines.periods import end_of_day, ledger_due_date, month_bounds
+from programme.calendar import end_of_day, ledger_due_date, month_bounds
 from villages.selectors import bureaus_visible_to, get_township_for_user, get_village_for_user
 
 from .. import submissions
@@ -117,42 +117,62 @@ def ledger_submit(request, pk: int):
     return redirect(f"{reverse('ledger:ledger_month', args=[village.pk])}?month={month:%Y-%m}")
 
 
+def _township_month(township, month: date) -> dict:
+    """The township's month as the office's page and the forwarding confirmation show it."""
+    rows = submissions.month_ledger_status(township=township, year=month.year, month=month.month)
+    states = [row.state for row in rows]
+    S = submissions.LedgerState
+    return {
+        "township": township,
+        "month": month,
+        "rows": rows,
+        "outstanding_rows": [row for row in rows if row.outstanding],
+        "forwarded": TownshipLedger.objects.filter(
+            township=township, year=month.year, month=month.month
+        ).first(),
+        "due": ledger_due_date(township.bureau, month.year, month.month),
+        "counts": {
+            "owed": sum(state != S.UNSERVED for state in states),
+            "submitted": sum(state in (S.SUBMITTED, S.SUBMITTED_LATE) for state in states),
+            "late": sum(state == S.SUBMITTED_LATE for state in states),
+            "missing": sum(state == S.MISSING for state in states),
+            "outstanding": sum(state in (S.MISSING, S.PENDING) for state in states),
+        },
+        "future": month > timezone.localdate(),
+    }
+
+
+def _township_page(township, month: date):
+    return redirect(f"{reverse('ledger:ledger_township', args=[township.pk])}?month={month:%Y-%m}")
+
+
 @login_required
 def ledger_township(request, pk: int):
     """The justice office's month: which villages' ledgers are in, late or missing; the 报送司法局 button."""
     township = get_township_for_user(request.user, pk)
     _require_staff(request)
     month = _month(request, request.GET.get("month"))
-    rows = submissions.month_ledger_status(township=township, year=month.year, month=month.month)
-    forwarded = TownshipLedger.objects.filter(township=township, year=month.year, month=month.month).first()
-    states = [row.state for row in rows]
-    S = submissions.LedgerState
+    context = _township_month(township, month)
     return render(
         request,
         "ledger/ledger_township.html",
-        {
-            "township": township,
-            "month": month,
-            **_neighbours(month),
-            "rows": rows,
-            "forwarded": forwarded,
-            "may_forward": submissions.may_forward(request.user, township),
-            "due": ledger_due_date(township.bureau, month.year, month.month),
-            "counts": {
-                "owed": sum(state != S.UNSERVED for state in states),
-                "submitted": sum(state in (S.SUBMITTED, S.SUBMITTED_LATE) for state in states),
-                "late": sum(state == S.SUBMITTED_LATE for state in states),
-                "missing": sum(state == S.MISSING for state in states),
-            },
-            "future": month > timezone.localdate(),
-        },
+        {**context, **_neighbours(month), "may_forward": submissions.may_forward(request.user, township)},
     )
 
 
 @login_required
-@require_POST
 def ledger_township_forward(request, pk: int):
+    """GET: the confirmation, naming every village whose ledger is not in; POST: the forwarding."""
     township = get_township_for_user(request.user, pk)
+    if not submissions.may_forward(request.user, township):
+        raise PermissionDenied(_("只有本乡镇(街道)司法所可以向司法局报送乡镇台账。"))
+    if request.method != "POST":
+        month = _month(request, request.GET.get("month"))
+        context = _township_month(township, month)
+        refusal = submissions.early_forward_refusal(
+            township=township, year=month.year, month=month.month, rows=context["rows"]
+        )
+        return render(request, "ledger/ledger_township_forward.html", {**context, "refusal": refusal})
     month = _month(request, request.POST.get("month"))
     _done_or_refused(
         request,
@@ -162,7 +182,39 @@ def ledger_township_forward(request, pk: int):
         _("已向司法局报送%(township)s %(year)s年%(month)s月台账。")
         % {"township": township.name, "year": month.year, "month": month.month},
     )
-    return redirect(f"{reverse('ledger:ledger_township', args=[township.pk])}?month={month:%Y-%m}")
+    return _township_page(township, month)
+
+
+@login_required
+@require_POST
+def ledger_township_recall(request, pk: int):
+    township = get_township_for_user(request.user, pk)
+    month = _month(request, request.POST.get("month"))
+    _done_or_refused(
+        request,
+        lambda: submissions.township_ledger_recall(
+            by=request.user, township=township, year=month.year, month=month.month
+        ),
+        _("已撤回%(township)s %(year)s年%(month)s月台账，补齐后请重新报送。")
+        % {"township": township.name, "year": month.year, "month": month.month},
+    )
+    return _township_page(township, month)
+
+
+@login_required
+@require_POST
+def ledger_township_accept(request, pk: int):
+    township = get_township_for_user(request.user, pk)
+    month = _month(request, request.POST.get("month"))
+    _done_or_refused(
+        request,
+        lambda: submissions.township_ledger_accept(
+            by=request.user, township=township, year=month.year, month=month.month
+        ),
+        _("已接收%(township)s %(year)s年%(month)s月台账。")
+        % {"township": township.name, "year": month.year, "month": month.month},
+    )
+    return redirect(f"{reverse('ledger:ledger_overview')}?bureau={township.bureau_id}&month={month:%Y-%m}")
 
 
 @login_required
@@ -192,6 +244,7 @@ def ledger_overview(request):
             "month": month,
             **_neighbours(month),
             "rows": rows,
+            "may_accept": submissions.may_accept(request.user, rows[0].township) if rows else False,
             "due": ledger_due_date(bureau, month.year, month.month),
             "totals": {
                 "owed": sum(r.owed for r in rows),

@@ -102,7 +102,7 @@ def reports_index(request: HttpRequest) -> HttpResponse:
     ):
         pairs.setdefault((agreement.advisor_id, agreement.village_id), agreement)
     context = {
-        "villages": report_villages(request.user).order_by("code"),
+        "villages": report_villages(request.user).select_related("township").order_by("code"),
         "pairs": list(pairs.values()),
         "townships": townships_checked_by(request.user).order_by("code"),
         "bureaus": report_bureaus(request.user),

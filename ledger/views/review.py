@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.policy import scope_of
 from common.pagination import paginate
+from programme.calendar import month_of
+from programme.measures import onsite_mode_names
 
 from .. import services
 from ..filters import IncidentFilter, LectureFilter, WorkLogFilter, parse_month
@@ -33,7 +35,7 @@ from ..selectors import (
     get_worklog_for_user,
     incidents_visible_to,
     lectures_visible_to,
-    month_of,
+    month_check_shortfalls,
     township_month_check,
     townships_checked_by,
     worklogs_visible_to,
@@ -218,16 +220,12 @@ def monthly_check(request):
             "townships": townships if not scope.has_role or scope.is_bureau else None,
             "month": month,
             "previous": (month - timedelta(days=1)).replace(day=1),
-            "following": month_of(month)[1],
+            "following": month_of(month).stop,
             "quarter": f"{month.year}-{(month.month - 1) // 3 + 1}",
             "rows": rows,
             "bureau": township.bureau,
-            "short": {
-                "visits": sum(not row.visits_met for row in rows),
-                "hours": sum(not row.hours_met for row in rows),
-                "lectures": sum(not row.lectures_met for row in rows),
-                "unserved": sum(row.agreement is None for row in rows),
-            },
+            "short": month_check_shortfalls(rows),
+            "onsite_modes": onsite_mode_names(township.bureau.onsite_modes),
         },
     )
 

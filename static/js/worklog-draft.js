@@ -326,6 +326,10 @@
               document.open();
               document.write(html);
               document.close();
+              // Some browsers reset the address to the form's on document.open(): the log's page it is.
+              if (response.redirected && window.history.replaceState && window.location.href !== response.url) {
+                window.history.replaceState(null, "", response.url);
+              }
             },
             function () {
               if (response.redirected) window.location.assign(response.url);

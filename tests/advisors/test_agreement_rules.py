@@ -106,12 +106,25 @@ def test_it_lets_a_limit_of_one_hold_one_village_in_spring_and_another_in_autumn
     assert Agreement.objects.filter(advisor=lawyer).in_force().count() == 2
 
 
-def test_it_does_not_count_drafts_but_refuses_to_sign_one_over_the_limit(bureau, lawyer, villages):
+def test_it_refuses_a_draft_over_the_limit_when_it_is_saved_seed_001(bureau, lawyer, villages):
     bureau.max_villages_per_advisor = 2
     bureau.save()
     sign_new(lawyer, villages[0])
     sign_new(lawyer, villages[1])
+
+    with pytest.raises(ValidationError) as error:
+        agreement_create(advisor=lawyer, village=villages[2], start_date=JAN_1, end_date=DEC_31)
+
+    assert "每名顾问最多服务 2 个村(居)" in messages(error)
+    assert not Agreement.objects.filter(village=villages[2]).exists()
+
+
+def test_it_refuses_to_sign_a_draft_the_limit_has_since_overtaken_seed_001(bureau, lawyer, villages):
+    sign_new(lawyer, villages[0])
+    sign_new(lawyer, villages[1])
     draft = agreement_create(advisor=lawyer, village=villages[2], start_date=JAN_1, end_date=DEC_31)
+    bureau.max_villages_per_advisor = 2
+    bureau.save()
 
     with pytest.raises(ValidationError) as error:
         agreement_sign(agreement=draft, on=JAN_1)
@@ -187,19 +200,17 @@ def test_it_refuses_the_same_advisor_twice_for_a_village_in_the_same_period(lawy
     assert "王庄村" in messages(error)
 
 
-def test_it_allows_a_draft_to_overlap_an_agreement_in_force_but_not_to_be_signed(
+def test_it_refuses_a_draft_overlapping_an_agreement_in_force_with_the_signing_message_seed_001(
     lawyer, another_lawyer, village
 ):
     sign_new(lawyer, village)
 
-    draft = agreement_create(advisor=another_lawyer, village=village, start_date=JAN_1, end_date=DEC_31)
-    assert draft.pk is not None
-    assert draft.status == Agreement.Status.DRAFT
-
     with pytest.raises(ValidationError) as error:
-        agreement_sign(agreement=Agreement.objects.get(pk=draft.pk), on=JAN_1)
-    assert "王庄村" in messages(error)
-    assert "周律师" in messages(error)
+        agreement_create(advisor=another_lawyer, village=village, start_date=JAN_1, end_date=DEC_31)
+
+    assert "王庄村" in messages(error) and "周律师" in messages(error)
+    assert "同一村(居)同一时间只能有一名法律顾问" in messages(error)
+    assert Agreement.objects.filter(village=village).count() == 1
 
 
 def test_it_allows_back_to_back_periods_for_a_village(lawyer, another_lawyer, village):

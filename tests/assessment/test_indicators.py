@@ -2,8 +2,10 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,14 +108,22 @@ def test_each_indicator_of_a_village_has_its_known_value(first_half, village):
         "share": "0.667",
         "missing": ["2026-04-01", "2026-06-01"],
     }
-    assert got["service_hours"] == {"value": "20.00", "required": 48, "share": "0.417"}
-    assert got["lectures"] == {"value": 2, "required": 2, "share": "1.000", "missing": []}
+    # On site only: April's four hours on the phone are service, not on-site time (seeds 002, 004).
+    assert got["service_hours"] == {"value": "16.00", "required": 48, "share": "0.333"}
+    assert got["lectures"] == {
+        "value": 2,
+        "required": 2,
+        "share": "1.000",
+        "missing": [],
+        "period": "quarter",
+    }
     assert got["ledgers_on_time"]["value"] == 4 and got["ledgers_on_time"]["missing"] == [
         "2026-05-01",
         "2026-06-01",
     ]
     assert got["logs_confirmed"] == {"value": 3, "required": 5, "share": "0.600"}
-    assert got["logs_verified"] == {"value": 2, "required": 5, "share": "0.400"}
+    # Of the logs the village confirmed (the office verifies only those): two verified, February's not yet.
+    assert got["logs_verified"] == {"value": 2, "required": 3, "share": "0.667"}
     assert got["wechat_group"]["share"] == "1"
     assert got["return_visits"]["share"] == "0.800"
     assert got["return_visits"]["counts"] == {"satisfied": 1, "mostly": 1, "unsatisfied": 0}
@@ -138,19 +148,19 @@ def test_the_score_follows_the_documented_rule(first_half):
     # Each share is the average over the two villages, times the indicator's points.
     assert earned == {
         "onsite_months": "6.7",  # 20 × (0.667 + 0) / 2
-        "service_hours": "3.1",  # 15 × (0.417 + 0) / 2
+        "service_hours": "2.5",  # 15 × (0.333 + 0) / 2
         "lectures": "5.0",
         "ledgers_on_time": "3.3",
         "logs_confirmed": "1.5",
-        "logs_verified": "1.0",
+        "logs_verified": "1.7",
         "wechat_group": "2.5",
         "return_visits": "8.0",  # only `village` had visits
         "village_rating": None,  # not rated yet: left out
         "office_rating": None,
         "open_findings": "-2",
     }
-    # 100 × 31.1 earned ÷ 80 applicable points = 38.875, less 2 for the open finding.
-    assert review.score == Decimal("36.9")
+    # 100 × 31.2 earned ÷ 80 applicable points = 39.0, less 2 for the open finding.
+    assert review.score == Decimal("37.0")
     assert review.proposed_tier == Tier.FAIL
 
 
@@ -160,10 +170,10 @@ def test_ratings_join_the_score_as_they_are_given(first_half, village, liaison_u
         row=review.villages.get(village=village), by=liaison_user, rating=Rating.GOOD
     )
     review.refresh_from_db()
-    assert review.score == Decimal("43.7")  # 100 × 41.1 ÷ 90 − 2
+    assert review.score == Decimal("43.8")  # 100 × 41.2 ÷ 90 − 2
     services.review_office_rate(review=review, by=office_user, rating=Rating.PASS, comment="基本完成任务")
     review.refresh_from_db()
-    assert review.score == Decimal("45.1")  # 100 × 47.1 ÷ 100 − 2 (合格 earns 60% of 10)
+    assert review.score == Decimal("45.2")  # 100 × 47.2 ÷ 100 − 2 (合格 earns 60% of 10)
 
 
 def test_the_bureau_can_change_points_and_thresholds(first_half, bureau, bureau_admin_user):
@@ -173,7 +183,7 @@ def test_the_bureau_can_change_points_and_thresholds(first_half, bureau, bureau_
     rule.save()
     services.review_period_compute(period=first_half)
     review = Review.objects.get(period=first_half)
-    assert review.score == Decimal("38.9") and review.proposed_tier == Tier.PASS
+    assert review.score == Decimal("39.0") and review.proposed_tier == Tier.PASS
 
 
 def test_a_rule_with_thresholds_out_of_order_is_refused(bureau):
@@ -211,7 +221,7 @@ def test_a_final_review_keeps_what_it_was_finalized_on(first_half, village, bure
     WorkLogFactory(agreement=advisor.agreements.get(village=village), service_date=date(2026, 6, 20))
     services.review_period_compute(period=first_half)
     review.refresh_from_db()
-    assert review.score == Decimal("36.9") and review.final_tier == Tier.FAIL
+    assert review.score == Decimal("37.0") and review.final_tier == Tier.FAIL
 
 
 def test_computing_costs_the_same_queries_for_more_advisors(bureau, township):
@@ -256,3 +266,57 @@ def test_months_before_the_bureau_kept_records_in_the_system_are_not_judged(bure
     row = Review.objects.get(period=period, advisor=advisor).villages.get(village=agreement.village)
     assert row.indicators["months"] == ["2026-04-01", "2026-05-01", "2026-06-01"]
     assert not Review.objects.filter(period=period, advisor=paper_only.advisor).exists()
+
+
+def test_the_verified_share_leaves_out_logs_the_office_had_under_ten_days_to_verify_seed_002(
+    bureau, advisor, agreement
+):
+    # Confirmed on 25 June, 28 June and 10 June; the review is computed on 1 July: the office had 6 and 3 days
+    # for the first two (under the bureau's 10), 21 days for the third.
+    _log(agreement, date(2026, 6, 25), confirmed=True)
+    _log(agreement, date(2026, 6, 28), confirmed=True)
+    _log(agreement, date(2026, 6, 10), confirmed=True)
+    _log(agreement, date(2026, 6, 5), confirmed=True, verified=True)
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    got = _indicators(period, agreement.village)
+    assert got["logs_verified"] == {"value": 1, "required": 2, "share": "0.500"}
+
+    bureau.verification_days = 0  # the bureau holds the office to every confirmed log
+    bureau.save()
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        services.review_period_compute(period=period)
+    assert _indicators(period, agreement.village)["logs_verified"]["required"] == 4
+
+
+def test_a_bureau_asking_for_lectures_per_year_is_judged_on_the_year_seed_003(bureau, advisor, agreement):
+    bureau.lectures_period = "year"
+    bureau.lectures_required = 2
+    bureau.save()
+    for day in (date(2026, 2, 10), date(2026, 2, 20)):  # both in the first quarter: the year's two
+        Lecture.objects.create(worklog=_log(agreement, day), topic="民法典进农村", attendance=40)
+
+    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+
+    got = _indicators(period, agreement.village)
+    assert got["lectures"] == {"value": 1, "required": 1, "share": "1.000", "missing": [], "period": "year"}
+
+
+def test_a_change_of_on_site_modes_rejudges_an_open_review_not_a_final_one_seed_004(
+    bureau, advisor, agreement, bureau_staff_user
+):
+    _log(agreement, date(2026, 3, 10), mode="phone")  # four hours on the phone
+    period = services.review_period_open(bureau=bureau, kind="half", year=2026, today=JULY_1)
+    assert _indicators(period, agreement.village)["service_hours"]["value"] == "0.00"
+
+    bureau.onsite_modes = ["onsite", "home_visit", "phone"]
+    bureau.save()
+    services.review_period_compute(period=period)
+    assert _indicators(period, agreement.village)["service_hours"]["value"] == "4.00"
+
+    review = Review.objects.get(period=period)
+    services.review_finalize(review=review, by=bureau_staff_user, tier=review.proposed_tier)
+    bureau.onsite_modes = ["onsite"]
+    bureau.save()
+    services.review_period_compute(period=period)
+    assert _indicators(period, agreement.village)["service_hours"]["value"] == "4.00"

@@ -192,7 +192,7 @@ def test_it_shows_each_indicator_beside_its_requirement_and_what_is_missing(clie
 
     assert "每月到村服务不少于 1 次" in page
     assert "每季度法治讲座不少于 1 次" in page
-    assert "每月服务不少于 8 小时" in page
+    assert "每月到村服务不少于 8 小时" in page
     assert "1 / 6 个月达标" in page
     assert "未达标：2026年1月、2026年2月、2026年4月、2026年5月、2026年6月" in page
     assert "2026年第1季度、2026年第2季度" in page  # no lecture filed

@@ -130,3 +130,15 @@ def district(
     for user in (office_user, other_office_user, bureau_admin_user, bureau_staff_user, other_bureau_office):
         user.refresh_from_db()
     return SimpleNamespace(**locals())
+
+
+@pytest.fixture(autouse=True)
+def _programme_jobs_only(monkeypatch):
+    """These tests are about the programme's dated jobs (DESIGN.md's table): the residents' daily jobs, due every
+    day, are left out here and tested with the dispatcher in tests/consultations/test_resident_jobs.py."""
+    from deadlines import dispatch
+
+    daily = {"escalate_resident_requests", "erase_resident_data"}
+    jobs = tuple(job for job in dispatch.JOBS if job.name not in daily)
+    monkeypatch.setattr(dispatch, "JOBS", jobs)
+    monkeypatch.setattr(dispatch, "JOBS_BY_NAME", {job.name: job for job in jobs})

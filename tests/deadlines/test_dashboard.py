@@ -122,7 +122,7 @@ def test_the_service_figures_count_the_served_villages_meeting_each_requirement(
     # Three villages are served; only 王庄村 had its visit, its 8 hours and its lecture. 张湾村 has nobody.
     for figure in (
         "<b>1/3</b>本月到村服务达",
-        "<b>1/3</b>本月服务满",
+        "<b>1/3</b>本月到村服务满",
         "<b>1/3</b>本季度讲座备案",
         "<b>1</b>村(社区)未配备顾问",
     ):
@@ -194,14 +194,15 @@ def test_the_number_of_queries_does_not_grow_with_the_villages(client, march, pe
     assert queries_of(client, URL + "?show=all") == before
 
 
-def test_a_page_of_the_dashboard_takes_at_most_twelve_queries(client, march):
+def test_a_page_of_the_dashboard_takes_at_most_seventeen_queries(client, march):
+    """Twelve for the dashboard, five for the month's ledgers that need action (whatever the number of villages)."""
     client.force_login(march.bureau_admin_user)
 
     with CaptureQueriesContext(connection) as context:
         assert client.get(URL + "?show=all").status_code == 200
 
     statements = [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) <= 12, statements
+    assert len(statements) <= 17, statements
 
 
 def test_a_superuser_sees_one_bureau_at_a_time(client, march, superuser):

@@ -209,9 +209,11 @@ def test_the_month_end_runs_on_the_last_day_of_every_month_length(district, last
     assert "李家村" in Notification.objects.get(recipient=d.zhang.user).body
 
 
-def test_the_month_end_counts_only_filed_onsite_work_of_the_month(district):
+def test_the_month_end_counts_only_filed_onsite_work_of_the_month_seed_002(district):
     d = district
-    log(d.zhang_village, date(2026, 4, 2), mode="phone", hours="8.00")  # not on site
+    log(
+        d.zhang_village, date(2026, 4, 2), mode="phone", hours="8.00"
+    )  # not on site: neither a visit nor hours
     log(d.zhang_second, date(2026, 4, 3), status=WorkLog.Status.DRAFT, hours="8.00")  # not filed
     log(d.li_agreement, date(2026, 3, 31), hours="8.00")  # last month
     log(
@@ -225,7 +227,11 @@ def test_the_month_end_counts_only_filed_onsite_work_of_the_month(district):
         "李家村",
         "桃园社区",
     }
-    assert {name for _, _, name in flags(Flag.Kind.SHORT_HOURS, bureau=d.bureau)} == {"李家村", "桃园社区"}
+    assert {name for _, _, name in flags(Flag.Kind.SHORT_HOURS, bureau=d.bureau)} == {
+        "王庄村",
+        "李家村",
+        "桃园社区",
+    }
 
 
 def test_the_month_end_marks_township_ledgers_not_forwarded_late(district):
@@ -298,7 +304,7 @@ def test_the_lecture_check_runs_at_every_quarter_end(district, quarter_end):
 
 def test_a_bureau_requiring_two_lectures_a_quarter_flags_a_village_with_one(district):
     d = district
-    d.bureau.lectures_per_quarter = 2
+    d.bureau.lectures_required = 2
     d.bureau.save()
     lecture(d.zhang_village, date(2026, 2, 10))
 

@@ -49,13 +49,14 @@ def test_a_fifth_of_the_advisors_write_about_half_of_the_logs(today):
     assert 0.4 <= top / sum(per_advisor) <= 0.65
 
 
-def test_about_sixteen_logs_per_village_a_year(today):
+def test_about_twenty_logs_per_village_a_year(today):
+    # Most village-months hold the on-site day the rules ask for (seeds 002, 004), so the demo meets them.
     seed()
 
     months = today.month - 0.5  # this year so far
     per_village_year = WorkLog.objects.count() / Village.objects.count() / months * 12
 
-    assert 12 <= per_village_year <= 20
+    assert 15 <= per_village_year <= 24
 
 
 def test_many_logs_land_in_the_week_before_the_due_day(today):

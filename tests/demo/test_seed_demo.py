@@ -124,3 +124,23 @@ def test_it_refuses_to_run_in_production_without_force(settings):
     with pytest.raises(CommandError, match="--force"):
         seed()
     assert Bureau.objects.count() == 0
+
+
+def test_it_holds_residents_requests_in_every_state_and_ratings_of_every_kind():
+    from consultations.models import ResidentRating, ResidentRequest
+
+    seed()
+
+    assert set(ResidentRequest.Status.values) <= set(ResidentRequest.objects.values_list("status", flat=True))
+    assert ResidentRequest.objects.filter(erased_at__isnull=False).exists()
+    mine = ResidentRequest.objects.filter(advisor__user__username="advisor")
+    assert {"open", "escalated", "closed"} <= set(mine.values_list("status", flat=True))
+    assert set(ResidentRating.objects.values_list("satisfaction", flat=True)) == {
+        "satisfied",
+        "mostly",
+        "unsatisfied",
+    }
+    office = get_user_model().objects.get(username="office")
+    assert ResidentRequest.objects.filter(
+        status=ResidentRequest.Status.ESCALATED, village__township=office.profile.township
+    ).exists()

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
+from ledger import services
 from ledger.models import (
     Incident,
     Lecture,
@@ -111,7 +112,7 @@ def test_it_shows_the_form_in_chinese_with_todays_defaults_and_the_village_from_
     ):
         assert label in page
     assert "保存草稿" in page and "提交" in page
-    assert f'<option value="{second_village.pk}" selected>李家村</option>' in page
+    assert f'<option value="{second_village.pk}" selected>李家村（柳林镇）</option>' in page
     assert 'value="2026-06-15"' in page
     assert 'name="start_time" value="09:00"' in page
     assert 'name="end_time" value="10:00"' in page
@@ -127,7 +128,7 @@ def test_it_preselects_the_only_village(advisor_client, village, second_agreemen
 
     page = text(advisor_client.get(NEW))
 
-    assert f'<option value="{village.pk}" selected>王庄村</option>' in page
+    assert f'<option value="{village.pk}" selected>王庄村（柳林镇）</option>' in page
     assert "请选择村(社区)" not in page
 
 
@@ -329,12 +330,17 @@ def test_it_lets_only_the_author_add_photos(client, office_user, other_advisor_u
 # --- edit, submit ---
 
 
-def test_it_refuses_to_edit_a_submitted_log(advisor_client, agreement, village, today):
+def test_it_sends_the_author_of_a_submitted_log_from_its_edit_address_to_its_page(
+    advisor_client, agreement, village, today
+):
     worklog = WorkLogFactory(agreement=agreement, service_date=today)
 
-    assert advisor_client.get(f"/logs/{worklog.pk}/edit/").status_code == 403
+    response = advisor_client.get(f"/logs/{worklog.pk}/edit/", follow=True)
+    assert response.redirect_chain == [(worklog.get_absolute_url(), 302)]
+    assert "这条日志已提交，不能再修改" in response.content.decode()
+    assert "没有权限" not in response.content.decode()
     response = advisor_client.post(f"/logs/{worklog.pk}/edit/", {**log_data(village), "submit": "1"})
-    assert response.status_code == 403
+    assert response.status_code == 302 and response["Location"] == worklog.get_absolute_url()
     worklog.refresh_from_db()
     assert worklog.object_name != "王大爷"
 
@@ -612,6 +618,58 @@ def test_it_serves_a_lecture_outline_only_within_scope(
     assert b"".join(response.streaming_content) == b"%PDF-1.4 outline"
 
 
+def _returned_lecture(advisor_client, village, office_user) -> Lecture:
+    advisor_client.post("/logs/lectures/new/", lecture_data(village))
+    lecture = Lecture.objects.get()
+    services.worklog_return(worklog=lecture.worklog, by=office_user, reason="参加人数与签到表不符")
+    return lecture
+
+
+def test_a_returned_lecture_opens_in_the_lecture_form_seed_001(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+
+    page = text(advisor_client.get(f"/logs/{lecture.worklog.pk}/edit/"))
+
+    assert "修改讲座备案" in page and "重新提交备案" in page
+    assert 'name="topic"' in page and "民法典与农村土地承包" in page
+    assert 'name="attendance"' in page and 'value="45"' in page
+    assert "三、纠纷的解决途径" in page
+    assert 'name="object_name"' not in page  # not the generic log form
+
+
+def test_a_returned_lecture_is_corrected_and_filed_again_seed_001(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+    edit = f"/logs/{lecture.worklog.pk}/edit/"
+    version = re.search(r'name="version" value="([^"]+)"', text(advisor_client.get(edit)))[1]
+
+    response = advisor_client.post(
+        edit,
+        lecture_data(village, topic="人民调解法", attendance="38", outline="一、调解的原则", version=version),
+    )
+
+    assert response.status_code == 302 and response.url == f"/logs/{lecture.worklog.pk}/"
+    lecture.refresh_from_db()
+    lecture.worklog.refresh_from_db()
+    assert (lecture.topic, lecture.attendance, lecture.outline) == ("人民调解法", 38, "一、调解的原则")
+    assert lecture.worklog.status == WorkLog.Status.SUBMITTED
+    assert lecture.worklog.people_served == 38 and "人民调解法" in lecture.worklog.content
+    assert {t.code for t in lecture.worklog.service_types.all()} == {"publicity"}
+
+
+def test_a_corrected_lecture_still_needs_an_outline(advisor_client, village, office_user):
+    lecture = _returned_lecture(advisor_client, village, office_user)
+
+    response = advisor_client.post(
+        f"/logs/{lecture.worklog.pk}/edit/", lecture_data(village, outline="", topic="新题目")
+    )
+
+    assert response.status_code == 200
+    assert "讲座须有提纲" in field_errors(response, "outline")
+    assert "新题目" in text(response)
+    lecture.refresh_from_db()
+    assert lecture.topic == "民法典与农村土地承包" and lecture.worklog.status == WorkLog.Status.RETURNED
+
+
 def test_it_refuses_a_lecture_without_an_outline(advisor_client, village):
     response = advisor_client.post("/logs/lectures/new/", lecture_data(village, outline=""))
 
@@ -625,7 +683,7 @@ def test_it_shows_the_lecture_form_with_the_village_from_the_link(advisor_client
     response = advisor_client.get(f"/logs/lectures/new/?village={second_village.pk}")
 
     assert response.status_code == 200
-    assert f'<option value="{second_village.pk}" selected>李家村</option>' in text(response)
+    assert f'<option value="{second_village.pk}" selected>李家村（柳林镇）</option>' in text(response)
     assert "讲座提纲" in text(response)
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from deadlines.models import Flag
 from deadlines.services import mark_ledgers_overdue
 from ledger.models import LedgerSubmission, TownshipLedger, WorkLog
-from ledger.services import month_is_closed
+from ledger.services import ledger_closed_for
 from ledger.submissions import (
     LedgerState,
     bureau_month_status,
@@ -137,13 +137,15 @@ def test_it_keeps_the_first_submission_time_when_submitted_twice(advisor_user, v
     assert LedgerSubmission.objects.count() == 1
 
 
-def test_it_closes_the_month_so_a_new_log_for_it_is_a_correction(advisor_user, advisor, village, agreement):
-    assert not month_is_closed(advisor=advisor, village=village, day=date(2026, 6, 10))
+def test_it_closes_the_days_the_ledger_covered_so_a_new_log_for_them_is_a_correction(
+    advisor_user, advisor, village, agreement
+):
+    assert not ledger_closed_for(advisor=advisor, village=village, day=date(2026, 6, 10))
 
     ledger_submit(advisor_user=advisor_user, village=village, year=2026, month=6)
 
-    assert month_is_closed(advisor=advisor, village=village, day=date(2026, 6, 10))
-    assert not month_is_closed(advisor=advisor, village=village, day=date(2026, 5, 10))
+    assert ledger_closed_for(advisor=advisor, village=village, day=date(2026, 6, 10))
+    assert not ledger_closed_for(advisor=advisor, village=village, day=date(2026, 5, 10))
 
 
 # --- the justice office's forwarding ---

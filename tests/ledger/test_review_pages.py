@@ -495,12 +495,13 @@ def test_it_counts_a_villages_month_for_the_monthly_check(
     wang = check_row(response, "王庄村")
     assert wang[1] == "张明"
     assert wang[2] == "2 / 1"  # the submitted and the verified on-site visits; not the returned one
-    assert wang[3] == "6.50 / 8 未达标"  # 2.5 + 3 + 1
+    # 2.5 + 3 on site (the phone hour is not), in a month still running: in progress, not short
+    assert wang[3] == "5.50 / 8 进行中 68%"
     assert wang[4] == "已备案 1，已接收 1"  # April is in the quarter
     assert wang[5:] == ["4", "1", "1", "1", "1", "1"]  # filed: not the draft, not May's
     li = check_row(response, "李家村")
-    assert li[2] == "0 / 1 未达标"
-    assert li[3] == "8 / 8"
+    assert li[2] == "0 / 1 进行中 0%"
+    assert li[3] == "0 / 8 进行中 0%"  # eight hours on the phone are not on site
     assert li[4] == "未备案"
     assert li[5:] == ["1", "0", "1", "0", "0", "0"]
     zhang = check_row(response, "张湾村")
@@ -518,7 +519,7 @@ def test_it_counts_the_quarters_hours_when_the_bureau_asks_per_quarter(client, a
 
     response = log_in(client, office_user).get("/logs/check/?month=2026-06")
 
-    assert check_row(response, "王庄村")[3] == "5 / 8 未达标"
+    assert check_row(response, "王庄村")[3] == "5 / 8 进行中 62%"  # the quarter runs to June's end
     assert "本季度时长(小时)" in text(response)
 
 
@@ -753,3 +754,17 @@ def test_it_lists_the_lectures_to_receive_first(client, agreement, office_user):
     response = log_in(client, office_user).get("/logs/lectures/")
 
     assert names(response) == ["待接收", "五月收到", "四月收到"]
+
+
+def test_the_monthly_check_judges_a_month_only_once_it_is_over_and_never_a_vacant_village_seed_002(
+    client, agreement, vacant_village, office_user
+):
+    make_log(agreement, mode="onsite", hours=Decimal("2"), status="verified", day=date(2026, 5, 10))
+    log_in(client, office_user)
+
+    may = client.get("/logs/check/?month=2026-05")
+    june = client.get("/logs/check/?month=2026-06")
+
+    assert check_row(may, "王庄村")[2:4] == ["1 / 1", "2 / 8 未达标"]
+    assert check_row(june, "王庄村")[2:4] == ["0 / 1 进行中 0%", "0 / 8 进行中 0%"]
+    assert check_row(may, "张湾村")[2:4] == ["0 / 1 不考核", "0 / 8 不考核"]

@@ -73,6 +73,7 @@ def live(bureau, key: str, start: date, end: date) -> tuple[dict, dict]:
             village__township__bureau=bureau, service_date__gte=start, service_date__lt=end
         ),
         key,
+        bureau=bureau,
     )
     return (
         {k: {n: v for n, v in row.items() if v} for k, row in totals.items()},

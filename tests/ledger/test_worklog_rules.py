@@ -282,6 +282,15 @@ def test_it_files_a_log_for_a_month_whose_ledger_is_submitted_as_a_correction(
     assert file_log(advisor_user, second_village, service_date=date(2026, 5, 20)).is_correction is False
 
 
+def test_it_files_work_done_after_the_ledger_went_in_as_an_ordinary_log_of_its_month_seed_001(
+    advisor_user, village, may_ledger_submitted
+):
+    # The ledger went in on 24 May (before the 25th); the work of 26–31 May is the month's own, not a correction.
+    assert file_log(advisor_user, village, service_date=date(2026, 5, 24)).is_correction is True
+    assert file_log(advisor_user, village, service_date=date(2026, 5, 26)).is_correction is False
+    assert file_log(advisor_user, village, service_date=date(2026, 5, 31)).is_correction is False
+
+
 def test_it_does_not_count_a_ledger_not_yet_submitted_as_closing_the_month(advisor_user, advisor, village):
     LedgerSubmission.objects.create(advisor=advisor, village=village, year=2026, month=5)
 

@@ -12,7 +12,7 @@ from tests.test_settings import PROJECT_ROOT, run_python
 
 TEMPLATES = PROJECT_ROOT / "templates"
 # Rendered by WeasyPrint into PDF, never sent to a browser as HTML: their <style> blocks are not under the CSP.
-PDF_TEMPLATES = {"ledger/pdf", "publicity/poster.html"}
+PDF_TEMPLATES = {"ledger/pdf", "imports/pdf", "publicity/poster.html"}
 
 PRODUCTION = {
     "DEBUG": "False",

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from advisors.models import Agreement
 from deadlines.dispatch import JOBS_BY_NAME
-from deadlines.periods import month_bounds, zh_date
 from demo.generator import SCALES
 from ledger.models import WorkLog
+from programme.calendar import month_bounds, zh_date
 from villages.models import Bureau, Village
 
 

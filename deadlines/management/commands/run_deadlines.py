@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from deadlines.dispatch import run_deadlines, run_due_deadlines
-from deadlines.periods import zh_date
+from programme.calendar import zh_date
 
 
 class Command(BaseCommand):

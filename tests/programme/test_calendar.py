@@ -1,16 +1,18 @@
 """The programme's calendar: month ends of 28, 29, 30 and 31 days, quarter ends, the ledger's due and reminder days."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from deadlines.periods import (
+from programme.calendar import (
     end_of_day,
     is_month_end,
     is_quarter_end,
     ledger_due_date,
     ledger_reminder_date,
     month_label,
+    months_between,
+    period_of,
     quarter_bounds,
     quarter_label,
 )
@@ -72,3 +74,29 @@ def test_a_due_day_on_a_weekend_keeps_its_date():
 
 def test_a_day_ends_at_midnight_in_shanghai():
     assert end_of_day(date(2026, 3, 25)).isoformat() == "2026-03-26T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "start", "end", "label"),
+    [
+        ("month", date(2028, 2, 10), date(2028, 2, 1), date(2028, 2, 29), "2028-02"),
+        ("quarter", date(2026, 12, 31), date(2026, 10, 1), date(2026, 12, 31), "2026-Q4"),
+        ("half", date(2026, 6, 30), date(2026, 1, 1), date(2026, 6, 30), "2026-H1"),
+        ("half", date(2026, 7, 1), date(2026, 7, 1), date(2026, 12, 31), "2026-H2"),
+        ("year", date(2026, 3, 5), date(2026, 1, 1), date(2026, 12, 31), "2026"),
+    ],
+)
+def test_it_gives_the_period_of_each_kind_that_holds_a_day(kind, day, start, end, label):
+    period = period_of(kind, day)
+    assert (period.start, period.end, period.label) == (start, end, label)
+    assert day in period and period.stop == end + timedelta(days=1)
+    assert not period.is_over(end) and period.is_over(period.stop)
+
+
+def test_it_lists_the_months_between_two_days_across_a_year_end():
+    assert months_between(date(2026, 11, 20), date(2027, 2, 1)) == [
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+    ]
