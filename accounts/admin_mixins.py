@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import QuerySet
 
 from common.versions import STALE_MESSAGE, record_version
-from villages.models import Bureau
 
 from .policy import is_operator, scope_of
 
@@ -117,7 +116,12 @@ class ScopedAdminMixin(VersionedAdminMixin):
             # Also used to validate autocomplete input, so a posted id outside the scope is rejected.
             kwargs["queryset"] = self.get_related_scoped_queryset(db_field, request)
         scope = scope_of(request.user)
-        if db_field.remote_field.model is Bureau and not scope.is_operator and scope.has_role:
+        # By label: accounts sits below villages and does not import it.
+        if (
+            db_field.remote_field.model._meta.label == "villages.Bureau"
+            and not scope.is_operator
+            and scope.has_role
+        ):
             kwargs.setdefault("initial", scope.bureau_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

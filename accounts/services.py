@@ -3,8 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-
-from villages.models import Bureau, Township
+from django.db.models import Model
 
 from .models import Profile, Role
 from .policy import ADMIN_SITE_ACCESS, is_operator, uses_admin_site
@@ -43,7 +42,7 @@ def role_groups_sync() -> None:
 
 @transaction.atomic
 def user_assign_role(
-    *, user, role: Role, bureau: Bureau, township: Township | None = None, full_name: str = ""
+    *, user, role: Role, bureau: Model, township: Model | None = None, full_name: str = ""
 ) -> Profile:
     profile = Profile.objects.filter(user=user).first() or Profile(user=user)
     profile.role, profile.bureau, profile.township, profile.full_name = role, bureau, township, full_name
@@ -63,8 +62,8 @@ def user_create_with_role(
     username: str,
     password: str | None,
     role: Role,
-    bureau: Bureau,
-    township: Township | None = None,
+    bureau: Model,  # villages.Bureau (accounts sits below villages: it names the model only)
+    township: Model | None = None,  # villages.Township
     full_name: str = "",
     password_is_temporary: bool = True,
 ):

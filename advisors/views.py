@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from common.files import private_file_response
+from audit.files import private_file_response
 from common.pagination import paginate
 
 from .filters import AdvisorFilter, AgreementFilter

@@ -22,79 +22,39 @@ carry no phone column.
 
 Scope comes first: the reveal view finds the record through the app's `*_visible_to(user)` selector, so a number
 outside the user's scope is a 404 like the record itself.
+
+Each app registers its own numbers here (`register`, from its AppConfig.ready: advisors/phones.py,
+villages/phones.py, ledger/phones.py) with its selector and its rule; common names no app.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
-
-from accounts.policy import scope_of
 
 
 @dataclass(frozen=True)
 class RevealableField:
     kind: str  # the URL's slug
+    model: str  # the model's label, lower case: "advisors.advisor"
     field: str
-
-    def queryset_for(self, user) -> QuerySet:
-        """The records whose number `user` may reveal: the app's scoping selector."""
-        if self.kind == "advisor-mobile":
-            from advisors.selectors import advisors_visible_to
-
-            return advisors_visible_to(user)
-        if self.kind == "village-liaison-phone":
-            from villages.selectors import villages_visible_to
-
-            return villages_visible_to(user).select_related("township")
-        if self.kind == "worklog-object-phone":
-            from ledger.selectors import worklogs_visible_to
-
-            return worklogs_visible_to(user).select_related("advisor", "village")
-        raise LookupError(self.kind)
+    queryset_for: Callable[
+        ..., QuerySet
+    ]  # (user): the records whose number the user may reveal, the app's selector
+    shown_in_full: Callable[..., bool]  # (user, obj, lists): the app's rule of the table above
 
 
-REVEALABLE = {
-    f.kind: f
-    for f in (
-        RevealableField("advisor-mobile", "mobile"),
-        RevealableField("village-liaison-phone", "liaison_phone"),
-        RevealableField("worklog-object-phone", "object_phone"),
-    )
-}
-KIND_OF = {
-    ("advisors", "advisor", "mobile"): "advisor-mobile",
-    ("villages", "village", "liaison_phone"): "village-liaison-phone",
-    ("ledger", "worklog", "object_phone"): "worklog-object-phone",
-}
+REVEALABLE: dict[str, RevealableField] = {}
+KIND_OF: dict[tuple[str, str], str] = {}
+
+
+def register(revealable: RevealableField) -> None:
+    REVEALABLE[revealable.kind] = revealable
+    KIND_OF[(revealable.model, revealable.field)] = revealable.kind
 
 
 def kind_of(obj: Model, field: str) -> str | None:
-    return KIND_OF.get((obj._meta.app_label, obj._meta.model_name, field))
-
-
-def _counterparts(user) -> tuple[set[int], set[int]]:
-    """(advisor ids, village ids) of the user's working counterparts today, one query per request (memoised on the
-    user object): a liaison's villages' current advisors; an advisor's current villages."""
-    cached = getattr(user, "_pipl_counterparts", None)
-    if cached is not None:
-        return cached
-    advisors: set[int] = set()
-    villages: set[int] = set()
-    scope = scope_of(user)
-    if scope.is_liaison or scope.is_advisor:
-        from advisors.models import Agreement
-
-        current = Agreement.objects.current()
-        if scope.is_liaison:
-            advisors = set(current.filter(village__liaison=user).values_list("advisor_id", flat=True))
-        else:
-            villages = set(
-                current.filter(advisor__user=user, advisor__is_active=True).values_list(
-                    "village_id", flat=True
-                )
-            )
-    user._pipl_counterparts = (advisors, villages)
-    return user._pipl_counterparts
+    return KIND_OF.get((obj._meta.label_lower, field))
 
 
 def sees_in_full(user, obj: Model, field: str, *, lists: bool = False) -> bool:
@@ -103,26 +63,9 @@ def sees_in_full(user, obj: Model, field: str, *, lists: bool = False) -> bool:
     if user is None or not user.is_authenticated:
         return False
     kind = kind_of(obj, field)
-    if kind == "advisor-mobile":
-        if obj.user_id == user.pk:
-            return True
-        return not lists and obj.pk in _counterparts(user)[0]
-    if kind == "village-liaison-phone":
-        if obj.liaison_id == user.pk:
-            return True
-        return not lists and obj.pk in _counterparts(user)[1]
-    if kind == "worklog-object-phone":
-        advisor = getattr(obj, "advisor", None)
-        return advisor is not None and advisor.user_id == user.pk
-    return True  # not a personal number of the table: institutional, shown as is
-
-
-def exports_in_full(user, worklog) -> bool:
-    """Whether the work-log form exported by `user` prints the resident's phone in full (see the module docstring).
-    The caller has scoped the log already."""
-    if worklog.advisor.user_id == user.pk:
-        return True
-    return scope_of(user).is_office_of(worklog.village.township_id)
+    if kind is None:
+        return True  # not a personal number of the table: institutional, shown as is
+    return REVEALABLE[kind].shown_in_full(user, obj, lists)
 
 
 REVEALED_SESSION_KEY = "pipl_revealed"

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from advisors import views as advisor_views
-from common import views as common_views
+from audit import views as audit_views
+from home import views as home_views
 from ledger.views import advisor as ledger_advisor_views
 
 admin.site.site_header = _("村(居)法律顾问管理系统")
@@ -16,13 +17,13 @@ admin.site.index_title = _("司法局管理后台")
 handler500 = "common.views.server_error"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home_views.home, name="home"),
     # Identity (accounts/security.py): Django's password page that also records the change, and the second factor.
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/two-factor/", account_views.otp_setup, name="otp_setup"),
     path("accounts/two-factor/verify/", account_views.otp_verify, name="otp_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("villages/", include("villages.urls")),
+    path("villages/", include("advisors.village_urls")),
     path("advisors/", include("advisors.urls")),
     path("logs/", include("ledger.urls")),
     path("notifications/", include("notifications.urls")),
@@ -38,7 +39,7 @@ urlpatterns = [
     path("private/worklogs/<path:name>", ledger_advisor_views.worklog_photo, name="worklog_photo"),
     path("private/lectures/<path:name>", ledger_advisor_views.lecture_outline, name="lecture_outline"),
     # One full personal phone number, revealed on request and audited (common/phones.py says who sees what).
-    path("reveal/<slug:kind>/<int:pk>/", common_views.reveal_phone, name="reveal_phone"),
+    path("reveal/<slug:kind>/<int:pk>/", audit_views.reveal_phone, name="reveal_phone"),
 ]
 
 if settings.DEBUG:

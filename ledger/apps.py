@@ -10,3 +10,7 @@ class LedgerConfig(AppConfig):
         from . import rollups
 
         rollups.connect()
+
+        from .phones import register_phones
+
+        register_phones()  # the resident's phone, revealable on request (common/phones.py)

@@ -9,24 +9,6 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 
-# The imports that close a loop today, each to be removed (then deleted here; a test below fails on a stale entry).
-# Read against the layering common < accounts < villages < advisors < ledger < assessment < deadlines < publicity
-# < demo < benchmarks, each is an app importing one above it:
-KNOWN_EDGES_TO_REMOVE = {
-    (
-        "common",
-        "accounts",
-    ),  # common/phones.py: the registry of revealable phone numbers names every app's models;
-    ("common", "advisors"),  # each app should register its own instead
-    ("common", "ledger"),
-    ("common", "villages"),
-    ("common", "audit"),  # common/views.py: the reveal view writes the audit trail
-    ("accounts", "advisors"),  # accounts/views.py: the home page picks each role's dashboard
-    ("accounts", "ledger"),
-    ("accounts", "villages"),  # and accounts/services.py, admin_mixins.py: the bureau scope of a person
-    ("villages", "advisors"),  # villages/selectors.py, admin.py, views.py: a village's current advisor
-}
-
 
 def project_apps() -> set[str]:
     return {config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT}
@@ -90,16 +72,6 @@ def test_the_graph_is_built_from_the_source():
     assert "villages" in graph["ledger"]  # ledger/models.py imports villages
 
 
-def test_every_known_exception_is_still_an_import():
-    graph = import_graph()
-    assert {
-        (source, target) for source, target in KNOWN_EDGES_TO_REMOVE if target not in graph[source]
-    } == set()
-
-
 def test_the_imports_between_apps_have_no_loop():
-    graph = import_graph()
-    for source, target in KNOWN_EDGES_TO_REMOVE:
-        graph[source].discard(target)
-    cycle = find_cycle(graph)
+    cycle = find_cycle(import_graph())
     assert cycle is None, "apps import each other in a loop: " + " → ".join(cycle)

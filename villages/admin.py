@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from accounts.policy import is_operator
-from advisors.models import Agreement
 from common.masking import mask_phone
 from common.uploads import SafeImageField
 from programme.modes import ServiceMode
 
 from .forms import AutocompleteView
 from .models import Bureau, Township, Village
-from .selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
+from .selectors import bureaus_visible_to, current_agreements, townships_visible_to, villages_visible_to
 
 
 class BureauForm(forms.ModelForm):
@@ -149,7 +148,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        current = Agreement.objects.current().filter(village=OuterRef("pk")).order_by("-start_date")
+        current = current_agreements().filter(village=OuterRef("pk")).order_by("-start_date")
         return (
             super()
             .get_queryset(request)

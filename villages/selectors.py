@@ -18,11 +18,15 @@ def bureaus_visible_to(user) -> QuerySet[Bureau]:
     return Bureau.objects.filter(pk__in=scope.bureau_ids)
 
 
+def current_agreements() -> QuerySet:
+    """The agreements in force today (advisors.Agreement), reached through the village's reverse relation: villages
+    sits below advisors and does not import it, yet an advisor's villages are those of their current agreements."""
+    return Village._meta.get_field("agreements").related_model.objects.current()
+
+
 def villages_visible_to(user) -> QuerySet[Village]:
     def of_current_agreements() -> Q:
-        from advisors.models import Agreement
-
-        current = Agreement.objects.current().filter(advisor__user=user, advisor__is_active=True)
+        current = current_agreements().filter(advisor__user=user, advisor__is_active=True)
         return Q(pk__in=current.values("village_id"))
 
     return scope_of(user).filter(

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.files import private_file_response
+from audit.files import private_file_response
 from common.once import create_once
 from ledger import services
 from ledger.forms import DRAFT_MESSAGES, IncidentForm, LectureForm, PhotosForm, WorkLogForm, attach_errors

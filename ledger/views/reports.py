@@ -15,12 +15,12 @@ from accounts.policy import scope_of
 from advisors.models import Agreement
 from advisors.selectors import agreements_visible_to
 from common.pagination import paginate
-from common.phones import exports_in_full
 from villages.models import Bureau, Township, Village
 from villages.selectors import bureaus_visible_to, villages_visible_to
 
 from .. import reports
 from ..models import WorkLog
+from ..phones import exports_in_full
 from ..renderers import PDF_TYPE, attachment, render_pdf, report_download, report_format
 from ..selectors import get_worklog_for_user, townships_checked_by, worklogs_visible_to
 

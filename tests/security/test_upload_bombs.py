@@ -1,4 +1,4 @@
-"""Image bombs under the byte limit and active content in lecture outlines (common/uploads.py, common/files.py)."""
+"""Image bombs under the byte limit and active content in lecture outlines (common/uploads.py, audit/files.py)."""
 
 import io
 import time

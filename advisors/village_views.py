@@ -1,11 +1,19 @@
+"""The pages of the townships and villages: they show each village's advisor today, so they live here, above villages
+(the URL names stay in the `villages` namespace)."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from advisors.selectors import agreements_visible_to, with_coverage_counts, with_current_agreements
 from common.pagination import paginate
+from villages.filters import TownshipFilter, VillageFilter
+from villages.selectors import (
+    get_township_for_user,
+    get_village_for_user,
+    townships_visible_to,
+    villages_visible_to,
+)
 
-from .filters import TownshipFilter, VillageFilter
-from .selectors import get_township_for_user, get_village_for_user, townships_visible_to, villages_visible_to
+from .selectors import agreements_visible_to, with_coverage_counts, with_current_agreements
 
 
 @login_required

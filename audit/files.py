@@ -2,7 +2,7 @@ import mimetypes
 
 from django.http import FileResponse
 
-from audit.services import DOWNLOAD, audit_event
+from .services import DOWNLOAD, audit_event
 
 # Types a browser may show inline; anything else is downloaded, so an uploaded page can never run in our origin.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
