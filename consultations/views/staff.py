@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.models import Satisfaction
 from common.pagination import paginate
 from ledger.forms import attach_errors
 
@@ -96,8 +97,10 @@ def rating_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有法律顾问、司法所和司法局可以查看群众评价。"))
     ratings = resident_ratings_visible_to(request.user).select_related("village__township", "advisor")
     chosen = request.GET.get("satisfaction", "")
-    if chosen:
+    if chosen in Satisfaction.values:  # anything else: every rating
         ratings = ratings.filter(satisfaction=chosen)
+    else:
+        chosen = ""
     context = {
         "page": paginate(request, ratings.order_by("-created_at", "-pk")),
         "may_visit": may_visit_back(request.user),

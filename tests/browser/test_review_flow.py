@@ -37,6 +37,9 @@ def test_a_clerk_opens_the_half_year_finalizes_with_a_reason_and_downloads_the_p
     transactional_db, live_server, browser, july
 ):
     w = july
+    # A bureau whose half-year tier pays the first half (seed 004's year-end-only pay is the default).
+    w.bureau.half_year_review_pays = True
+    w.bureau.save(update_fields=["half_year_review_pays"])
     context = browser.new_context(**DESKTOP, accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()

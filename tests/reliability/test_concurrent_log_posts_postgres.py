@@ -18,13 +18,15 @@ pytestmark = [
 
 
 def test_five_identical_log_posts_at_once_make_one_log_and_no_error(advisor_user, village):
+    # A transactional test before this one may have flushed the service types the migrations load.
+    consultation, _ = ServiceType.objects.get_or_create(code="consultation", defaults={"name": "法律咨询"})
     data = {
         "village": village.pk,
         "mode": "onsite",
         "service_date": "2026-06-15",
         "start_time": "08:30",
         "end_time": "09:40",
-        "service_types": [ServiceType.objects.get(code="consultation").pk],
+        "service_types": [consultation.pk],
         "object_kind": "person",
         "object_name": "王大爷",
         "people_served": "1",
