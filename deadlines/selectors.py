@@ -544,14 +544,18 @@ def ledger_actions(
     ]
 
 
-def month_needing_action(scope: Scope, *, today: date | None = None) -> date:
+def month_needing_action(
+    scope: Scope, *, today: date | None = None
+) -> tuple[date, list[TownshipMonth] | None]:
     """The first day of the month the dashboard opens on: until this month's due day, last month while any of its
-    ledgers is missing or its township ledger is not forwarded to the bureau; this month otherwise."""
+    ledgers is missing or its township ledger is not forwarded to the bureau; this month otherwise. With it, that
+    month's `ledger_actions` when they were read to decide (so the page need not read them again), or None."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     if today >= ledger_due_date(scope.bureau, today.year, today.month):
-        return this_month
+        return this_month, None
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    if any(row.missing or row.forwarded_at is None for row in ledger_actions(scope, last_month, today=today)):
-        return last_month
-    return this_month
+    actions = ledger_actions(scope, last_month, today=today)
+    if any(row.missing or row.forwarded_at is None for row in actions):
+        return last_month, actions
+    return this_month, None

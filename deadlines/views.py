@@ -33,9 +33,9 @@ def dashboard(request):
     # It opens on the month that needs action (last month while its ledgers are missing), or the one asked for,
     # read as of its last day once it is over.
     today = timezone.localdate()
-    month = parse_month(request.GET.get("month"))
+    month, actions = parse_month(request.GET.get("month")), None
     if month is None or month > today:
-        month = month_needing_action(scope, today=today)
+        month, actions = month_needing_action(scope, today=today)
     board = deadlines_dashboard(scope, today=min(today, month_bounds(month)[1]))
     # A township fits on a page; a bureau's hundreds of villages are listed by exception unless asked for all.
     default = "all" if scope_of(request.user).is_office else "attention"
@@ -52,7 +52,9 @@ def dashboard(request):
             "real_today": today,
             "this_month": today.replace(day=1),
             "previous_month": (month - timedelta(days=1)).replace(day=1),
-            "actions": ledger_actions(
+            "actions": actions
+            if actions is not None
+            else ledger_actions(
                 scope, month, today=today, township_ids={row.township.pk for row in board.townships}
             ),
             "stats": board.stats,
