@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.once import OneTimeTokenForm
 from common.uploads import SafeFileField, validate_upload_size
+from common.versions import VersionedForm
 from villages.forms import VillageChoiceField
 from villages.models import Village
 from villages.selectors import villages_visible_to
@@ -398,3 +399,37 @@ class ConfirmForm(forms.Form):
 class ReasonForm(forms.Form):
     # Required by the service (with its own message); the form only keeps it to the column's length.
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+
+
+class IncidentHandlingForm(VersionedForm):
+    """The office's record of how it handled an incident; edited again as the handling goes on."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    handling = forms.CharField(
+        label=_("处置情况"),
+        max_length=4000,
+        help_text=_("采取了哪些措施、结果如何、是否已向司法局报告。"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("请填写处置情况。")},
+    )
+    handled_at = forms.DateTimeField(
+        label=_("处置时间"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("请填写处置时间。"),
+            "invalid": _("请按“年-月-日 时:分”填写处置时间。"),
+        },
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("handling", instance.handling)
+            handled_at = instance.handled_at or timezone.now()
+            self.initial.setdefault(
+                "handled_at", timezone.localtime(handled_at).replace(second=0, microsecond=0)
+            )

@@ -105,6 +105,12 @@ class WorkLog(models.Model):
     mediation_problem = models.TextField(_("纠纷问题"), max_length=2000, blank=True)
     mediation_measures = models.TextField(_("调解措施"), max_length=2000, blank=True)
     mediation_result = models.TextField(_("调解结果"), max_length=2000, blank=True)
+    # Counted apart in the statistics table (seed 004: 调解纠纷, 其中重大疑难或信访积案).
+    mediation_major = models.BooleanField(
+        _("重大疑难或信访积案"),
+        default=False,
+        help_text=_("调解的纠纷属重大疑难纠纷或信访积案的，请勾选。"),
+    )
 
     is_incident = models.BooleanField(
         _("涉稳/重大利益事项"),
@@ -360,6 +366,18 @@ class Incident(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("知悉人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Not acknowledged within the bureau's incident_escalation_hours: the bureau was told (once).
+    escalated_at = models.DateTimeField(_("逾期上报司法局时间"), null=True, blank=True)
+    handling = models.TextField(_("处置情况"), max_length=4000, blank=True)
+    handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    handling_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置登记人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import display_name
 from advisors.models import Advisor, Agreement
 from common.masking import mask_phone
 from programme.calendar import half_of, month_of, year_of
@@ -149,13 +150,6 @@ class LogSheet:
     status: str
 
 
-def _person_name(user) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "profile", None)
-    return (getattr(profile, "full_name", "") or user.get_username()) if user else ""
-
-
 def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSheet]:
     """The pages of the work-log form for the (already scoped) logs, in service order: three queries.
 
@@ -203,7 +197,7 @@ def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSh
                 mediation=mediation,
                 lecture=(f"法治讲座：{lecture.topic}（{lecture.attendance} 人参加）" if lecture else ""),
                 remarks=log.remarks,
-                confirmed_by=_person_name(log.confirmed_by),
+                confirmed_by=display_name(log.confirmed_by),
                 confirmed_at=timezone.localtime(log.confirmed_at) if log.confirmed_at else None,
                 confirmed_on_behalf=log.confirmed_on_behalf,
                 status=log.get_status_display(),

@@ -1,7 +1,7 @@
 """Writes on work logs, lectures and incidents. Each checks who acts, keeps the rules, and records the trail."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,7 @@ from advisors.models import Advisor, Agreement
 from common import uploads
 from common.locking import lock
 from common.uploads import clean_upload
-from notifications.services import notify
+from notifications.services import notifications_mark_read, notify
 from villages.models import Village
 
 from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
@@ -360,13 +360,18 @@ def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | No
         % {"village": village, "advisor": advisor},
         body=incident.summary,
         url=incident.get_absolute_url(),
-        key=f"incident:{incident.pk}",
+        key=_incident_key(incident),
     )
     return incident
 
 
+def _incident_key(incident: Incident) -> str:
+    return f"incident:{incident.pk}"
+
+
 @transaction.atomic
 def incident_acknowledge(*, incident: Incident, by) -> Incident:
+    """知悉: recorded once; the office user's notification of the incident is read by the same act."""
     if not scope_of(by).is_office_of(incident.village.township_id):
         raise PermissionDenied(_("只有本乡镇司法所可以确认知悉。"))
     lock(incident)
@@ -376,7 +381,66 @@ def incident_acknowledge(*, incident: Incident, by) -> Incident:
         incident.save(update_fields=["acknowledged_at", "acknowledged_by"])
         if incident.worklog_id:
             _record(incident.worklog, WorkLogEvent.Action.INCIDENT_ACKNOWLEDGED, by)
+    notifications_mark_read(recipient=by, key=_incident_key(incident))
     return incident
+
+
+@transaction.atomic
+def incident_record_handling(*, incident: Incident, by, handling: str, handled_at: datetime) -> Incident:
+    """The office's record of how it handled the incident (what was done, when); recording it also acknowledges."""
+    if not scope_of(by).is_office_of(incident.village.township_id):
+        raise PermissionDenied(_("只有本乡镇司法所可以登记处置情况。"))
+    if not handling.strip():
+        raise ValidationError({"handling": _("请填写处置情况。")})
+    if handled_at > timezone.now():
+        raise ValidationError({"handled_at": _("处置时间不能晚于现在。")})
+    if handled_at < incident.reported_at:
+        raise ValidationError({"handled_at": _("处置时间不能早于事项报告时间。")})
+    incident_acknowledge(incident=incident, by=by)
+    incident.handling = handling.strip()
+    incident.handled_at = handled_at
+    incident.handling_recorded_by = by
+    incident.full_clean()
+    incident.save(update_fields=["handling", "handled_at", "handling_recorded_by"])
+    return incident
+
+
+def incidents_escalate(*, on: date | None = None) -> dict:
+    """Each incident its office has not acknowledged within the bureau's incident_escalation_hours is told to the
+    bureau's staff, once (seed 004: 逐级上报). Runs hourly and as a daily deadline job; `on` is the job's date,
+    unused: whatever is overdue now is escalated."""
+    now = timezone.now()
+    escalated = 0
+    overdue = (
+        Incident.objects.filter(acknowledged_at__isnull=True, escalated_at__isnull=True)
+        .select_related("village__township__bureau", "advisor")
+        .order_by("reported_at")
+    )
+    for incident in overdue.iterator(chunk_size=200):
+        bureau = incident.village.township.bureau
+        if incident.reported_at > now - timedelta(hours=bureau.incident_escalation_hours):
+            continue
+        with transaction.atomic():
+            # A concurrent run escalates it once: only the run whose update matched notifies.
+            if not Incident.objects.filter(pk=incident.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue
+            staff = bureau_staff_profiles([bureau.pk]).select_related("user")
+            notify(
+                recipients=[p.user for p in staff],
+                title=_("【涉稳事项逾期未知悉】%(village)s（%(township)s司法所超过 %(hours)s 小时未知悉）")
+                % {
+                    "village": incident.village,
+                    "township": incident.village.township.name,
+                    "hours": bureau.incident_escalation_hours,
+                },
+                body=incident.summary,
+                url=incident.get_absolute_url(),
+                key=f"incident-escalated:{incident.pk}",
+            )
+        escalated += 1
+    return {"escalated": escalated, "summary": f"逾期未知悉的涉稳事项 {escalated} 件已上报司法局"}
 
 
 # --- lectures ---

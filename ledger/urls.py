@@ -27,6 +27,7 @@ urlpatterns = [
     path("incidents/", review.incident_list, name="incident_list"),
     path("incidents/<int:pk>/", review.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/acknowledge/", review.incident_acknowledge, name="incident_acknowledge"),
+    path("incidents/<int:pk>/handling/", review.incident_record_handling, name="incident_record_handling"),
     # Monthly ledgers: the advisor's submission, the office's forwarding, the bureau's overview (views/ledgers.py).
     path("ledgers/", ledgers.ledger_overview, name="ledger_overview"),
     path("ledgers/village/<int:pk>/", ledgers.ledger_month, name="ledger_month"),
