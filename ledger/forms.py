@@ -225,6 +225,11 @@ class WorkLogForm(_ServiceForm):
     mediation_result = forms.CharField(
         label=_("调解结果"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    mediation_major = forms.BooleanField(
+        label=_("重大疑难纠纷或信访积案"),
+        required=False,
+        help_text=_("在工作情况统计表中单列统计。"),
+    )
     remarks = forms.CharField(label=_("备注"), max_length=500, required=False)
     is_incident = forms.BooleanField(
         label=_("涉稳/重大利益事项，立即报告司法所"),

@@ -508,6 +508,7 @@ class WorkLogMonthly(models.Model):
     hours = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     onsite = models.PositiveIntegerField(default=0)
     lectures = models.PositiveIntegerField(default=0)
+    major_disputes = models.PositiveIntegerField(default=0)  # 其中重大疑难或信访积案 (totals row)
 
     class Meta:
         verbose_name = _("工作日志月度汇总")

@@ -38,6 +38,7 @@ WORKLOG_FIELDS = (
     "mediation_problem",
     "mediation_measures",
     "mediation_result",
+    "mediation_major",
     "is_incident",
     "latitude",
     "longitude",
@@ -134,6 +135,8 @@ def _apply(worklog: WorkLog, data: WorkLogInput, *, advisor: Advisor) -> None:
             raise ValueError(field)
         setattr(worklog, field, value)
     worklog.village = data.village
+    if not any(t.code == ServiceType.MEDIATION for t in data.service_types):
+        worklog.mediation_major = False  # counted under 纠纷调解 only (the statistics table's sub-column)
     if worklog.service_date and worklog.service_date <= timezone.localdate():
         worklog.agreement = agreement_on(advisor=advisor, village=data.village, day=worklog.service_date)
     worklog.full_clean(exclude=["agreement", "hours", "created_by", "firm_name", "advisor"])
