@@ -32,6 +32,7 @@ from assessment.models import Review
 from assessment.services.computation import review_period_compute
 from common.versions import record_version
 from imports.models import ImportBatch
+from ledger.forms import IncidentHandlingForm
 from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
 from notifications.models import Notification
 from tests.factories import (
@@ -234,6 +235,15 @@ def an_incident(agreement: str) -> Callable[[SimpleNamespace], dict]:
         }
 
     return kwargs
+
+
+def handling_data(w: SimpleNamespace) -> dict:
+    """The office's handling of a new incident (time frozen: handled the minute it was reported)."""
+    return {
+        "handling": "已到场处置",
+        "handled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "version": record_version(Incident(), IncidentHandlingForm.base_fields),
+    }
 
 
 def a_notification_for(persona: str) -> Callable[[SimpleNamespace], dict]:
@@ -924,6 +934,32 @@ URLS: dict[str, list[Case]] = {
             set(),
             forbidden=OTHER_BUREAU | {"superuser"},
             method="post",
+        ),
+    ],
+    "ledger:incident_record_handling": [
+        Case(
+            "an incident in the office's township",
+            an_incident("agreement"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+            data=handling_data,
+        ),
+        Case(
+            "an incident in another township",
+            an_incident("other_agreement"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+            data=handling_data,
+        ),
+        Case(
+            "an incident in another bureau",
+            an_incident("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=handling_data,
         ),
     ],
     # --- private files of the ledger (served by scoped views, like the agreements' scans) ---
