@@ -15,7 +15,14 @@ from villages.models import Village
 from villages.selectors import villages_visible_to
 
 from .models import Lecture, ServiceMode, ServiceType, WorkLog
-from .services import MAX_PHOTOS, OUTLINE_KINDS, STALE_MESSAGE, WORKLOG_FIELDS, WorkLogInput
+from .services import (
+    MAX_PHOTOS,
+    OUTLINE_KINDS,
+    STALE_MESSAGE,
+    SUMMARY_KINDS,
+    WORKLOG_FIELDS,
+    WorkLogInput,
+)
 
 # What static/js/worklog-draft.js says, rendered into the page with json_script so it goes through gettext.
 DRAFT_MESSAGES = {
@@ -438,3 +445,40 @@ class IncidentHandlingForm(VersionedForm):
             self.initial.setdefault(
                 "handled_at", timezone.localtime(handled_at).replace(second=0, microsecond=0)
             )
+
+
+class _WorkSummaryFields(forms.Form):
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    text = forms.CharField(
+        label=_("总结内容"),
+        max_length=20000,
+        required=False,
+        help_text=_("全年工作开展情况、成效、存在问题和下一步打算；也可只上传文件。"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    file = SafeFileField(
+        label=_("总结文件"),
+        required=False,
+        kinds=SUMMARY_KINDS,
+        help_text=_("PDF、Word(.docx) 或图片，不超过 10MB。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class WorkSummaryCreateForm(_WorkSummaryFields, OneTimeTokenForm):
+    """The first filing of a year's summary: safe to send twice."""
+
+
+class WorkSummaryEditForm(_WorkSummaryFields, VersionedForm):
+    """An edit, over the version the office was shown."""
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("text", instance.text)
+        self.fields["file"].help_text = _("上传新文件将替换原文件；不上传则保留原文件。")

@@ -574,3 +574,45 @@ class LedgerExport(models.Model):
     def filename(self) -> str:
         """The name the download is saved under (the stored file has an ASCII name of its own)."""
         return f"工作台账-{self.bureau.name}-{self.year}.xlsx"
+
+
+class WorkSummary(models.Model):
+    """司法所年度工作总结 (seed 001): the justice office's summary of the programme in its township for one year,
+    typed or uploaded (or both), read by the bureau. One per township and year; the office edits it as it likes,
+    each edit over the version it was shown."""
+
+    township = models.ForeignKey(
+        "villages.Township",
+        verbose_name=_("乡镇(街道)"),
+        on_delete=models.PROTECT,
+        related_name="work_summaries",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    text = models.TextField(_("总结内容"), max_length=20000, blank=True)
+    file = models.FileField(
+        _("总结文件"), upload_to="work-summaries/%Y/", storage=private_storage, blank=True
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("司法所年度工作总结")
+        verbose_name_plural = _("司法所年度工作总结")
+        ordering = ["-year", "township__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="work_summary_one_per_township_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.year}年工作总结"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.text.strip() and not self.file:
+            raise ValidationError({"text": _("请填写总结内容，或上传总结文件。")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:work_summary", args=[self.township_id, self.year])

@@ -17,9 +17,18 @@ from common import uploads
 from common.locking import lock
 from common.uploads import clean_upload
 from notifications.services import notifications_mark_read, notify
-from villages.models import Village
+from villages.models import Township, Village
 
-from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
+from .models import (
+    Incident,
+    Lecture,
+    LedgerSubmission,
+    ServiceType,
+    WorkLog,
+    WorkLogEvent,
+    WorkLogPhoto,
+    WorkSummary,
+)
 
 # The fields an advisor fills in; an edit records each one that changed.
 WORKLOG_FIELDS = (
@@ -544,3 +553,44 @@ def lecture_receive(*, lecture: Lecture, by) -> Lecture:
         lecture.received_by = by
         lecture.save(update_fields=["received_at", "received_by"])
     return lecture
+
+
+# --- the justice office's year-end work summary ---
+
+# 工作总结: a Word or PDF document, or a photo of a printed one.
+SUMMARY_KINDS = (uploads.PDF, uploads.DOCX, uploads.IMAGE)
+
+
+def _check_summary_writer(by, township: Township) -> None:
+    if not scope_of(by).is_office_of(township.pk):
+        raise PermissionDenied(_("只有本乡镇司法所可以提交工作总结。"))
+
+
+def _save_summary(summary: WorkSummary, *, text: str, file) -> WorkSummary:
+    summary.text = text.strip()
+    if file:
+        try:
+            summary.file = clean_upload(file, kinds=SUMMARY_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+    summary.full_clean()
+    summary.save()
+    return summary
+
+
+@transaction.atomic
+def work_summary_create(*, by, township: Township, year: int, text: str, file=None) -> WorkSummary:
+    """The office files its township's summary of a year (seed 001: 年终工作总结), once: later it edits it."""
+    _check_summary_writer(by, township)
+    lock(township)
+    if WorkSummary.objects.filter(township=township, year=year).exists():
+        raise ValidationError(_("%(year)s年的工作总结已经提交，请刷新页面后修改。") % {"year": year})
+    return _save_summary(WorkSummary(township=township, year=year, filed_by=by), text=text, file=file)
+
+
+@transaction.atomic
+def work_summary_update(*, summary: WorkSummary, by, text: str, file=None) -> WorkSummary:
+    """An edit by the office; a new file replaces the old one, no file keeps it."""
+    _check_summary_writer(by, summary.township)
+    lock(summary)
+    return _save_summary(summary, text=text, file=file)

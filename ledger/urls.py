@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisor, exports, ledgers, review
+from .views import advisor, exports, ledgers, review, summaries
 from .views import reports as report_views
 
 app_name = "ledger"
@@ -38,6 +38,9 @@ urlpatterns = [
     ),
     path("ledgers/township/<int:pk>/recall/", ledgers.ledger_township_recall, name="ledger_township_recall"),
     path("ledgers/township/<int:pk>/accept/", ledgers.ledger_township_accept, name="ledger_township_accept"),
+    # The justice office's year-end work summary (views/summaries.py).
+    path("work-summaries/", summaries.work_summary_list, name="work_summary_list"),
+    path("work-summaries/<int:township>/<int:year>/", summaries.work_summary, name="work_summary"),
     # The provincial forms: HTML preview, ?format=pdf or ?format=xlsx (views/reports.py).
     path("reports/", report_views.reports_index, name="reports_index"),
     path("reports/worklog/<int:pk>/", report_views.report_worklog, name="report_worklog"),
