@@ -609,10 +609,10 @@ class WorkSummary(models.Model):
     def __str__(self) -> str:
         return f"{self.township} {self.year}年工作总结"
 
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:work_summary", args=[self.township_id, self.year])
+
     def clean(self) -> None:
         super().clean()
         if not self.text.strip() and not self.file:
             raise ValidationError({"text": _("请填写总结内容，或上传总结文件。")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("ledger:work_summary", args=[self.township_id, self.year])
