@@ -61,15 +61,18 @@ def work_summary(request, township: int, year: int):
     writes = scope_of(request.user).is_office_of(township.pk)
     form = None
     if writes:
+        # The filing form sent again once the summary exists (a double tap) is still the filing form: its token
+        # gives back the summary it made.
+        edits = summary is not None and (request.method != "POST" or "version" in request.POST)
         form_class, kwargs = (
-            (WorkSummaryEditForm, {"instance": summary}) if summary else (WorkSummaryCreateForm, {})
+            (WorkSummaryEditForm, {"instance": summary}) if edits else (WorkSummaryCreateForm, {})
         )
         if request.method == "POST":
             form = form_class(request.POST, request.FILES, **kwargs)
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    if summary:
+                    if edits:
                         services.work_summary_update(
                             summary=summary, by=request.user, text=data["text"], file=data["file"] or None
                         )
