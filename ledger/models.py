@@ -497,18 +497,26 @@ class WorkLogMonthly(models.Model):
     empty: logs, people, hours, on-site visits, lectures) and one row per service type (logs and people). Kept
     current by ledger/rollups.py; the whole-bureau statistics read it instead of the logs."""
 
-    bureau = models.ForeignKey("villages.Bureau", on_delete=models.CASCADE, related_name="+")
-    township = models.ForeignKey("villages.Township", on_delete=models.CASCADE, related_name="+")
-    advisor = models.ForeignKey("advisors.Advisor", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, null=True, related_name="+")
-    logs = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    hours = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    onsite = models.PositiveIntegerField(default=0)
-    lectures = models.PositiveIntegerField(default=0)
-    major_disputes = models.PositiveIntegerField(default=0)  # 其中重大疑难或信访积案 (totals row)
+    bureau = models.ForeignKey(
+        "villages.Bureau", verbose_name=_("司法局"), on_delete=models.CASCADE, related_name="+"
+    )
+    township = models.ForeignKey(
+        "villages.Township", verbose_name=_("乡镇(街道)"), on_delete=models.CASCADE, related_name="+"
+    )
+    advisor = models.ForeignKey(
+        "advisors.Advisor", verbose_name=_("法律顾问"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("服务类型"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    logs = models.PositiveIntegerField(_("工作日志（条）"), default=0)
+    people = models.PositiveIntegerField(_("服务人数"), default=0)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    onsite = models.PositiveIntegerField(_("到村服务（次）"), default=0)
+    lectures = models.PositiveIntegerField(_("法治讲座（场）"), default=0)
+    major_disputes = models.PositiveIntegerField(_("其中重大疑难或信访积案"), default=0)
 
     class Meta:
         verbose_name = _("工作日志月度汇总")
