@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import private_storage
+from programme import measures
 from programme.modes import ServiceMode
 
 
@@ -61,7 +62,7 @@ class WorkLog(models.Model):
         APP = "app", _("系统填报")
         IMPORTED = "imported", _("历史台账导入")
 
-    COUNTED_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.VERIFIED)
+    COUNTED_STATUSES = tuple(map(Status, measures.COUNTED_STATUSES))
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
     agreement = models.ForeignKey(

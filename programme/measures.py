@@ -66,11 +66,14 @@ class Rules:
         return min(p.start for p in periods), max(p.end for p in periods)
 
 
+# The work log statuses that count (ledger's WorkLog.Status values; WorkLog.COUNTED_STATUSES is built from these, so
+# the measures need not import the ledger that imports them).
+COUNTED_STATUSES = ("submitted", "confirmed", "verified")
+
+
 def counted(prefix: str = "") -> Q:
     """Logs that count: submitted, confirmed or verified."""
-    from ledger.models import WorkLog  # the measures sit below the ledger's selectors, above its models
-
-    return Q(**{f"{prefix}status__in": WorkLog.COUNTED_STATUSES})
+    return Q(**{f"{prefix}status__in": COUNTED_STATUSES})
 
 
 def onsite(modes, prefix: str = "") -> Q:

@@ -11,7 +11,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def project_apps() -> set[str]:
-    return {config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT}
+    """The installed apps and the project's other top-level packages (programme, config), tests aside."""
+    installed = {config.name for config in apps.get_app_configs() if Path(config.path).parent == ROOT}
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests"}
+    return installed | packages
 
 
 def imported_modules(path: Path) -> set[str]:
