@@ -9,7 +9,9 @@ from tests.web import text
 pytestmark = pytest.mark.django_db
 
 
-def test_the_liaison_is_shown_by_name_not_login(client, today, agreement, liaison_user, office_user, superuser):
+def test_the_liaison_is_shown_by_name_not_login(
+    client, today, agreement, liaison_user, office_user, superuser
+):
     worklog = WorkLogFactory(agreement=agreement, status="submitted", service_date=today)
     client.force_login(liaison_user)
     assert client.post(f"/logs/{worklog.pk}/confirm/").status_code == 302
@@ -25,7 +27,9 @@ def test_the_liaison_is_shown_by_name_not_login(client, today, agreement, liaiso
     assert "孙丽" in villages
 
 
-def test_a_person_without_a_recorded_name_is_shown_by_login(client, today, agreement, liaison_user, office_user):
+def test_a_person_without_a_recorded_name_is_shown_by_login(
+    client, today, agreement, liaison_user, office_user
+):
     liaison_user.profile.full_name = ""
     liaison_user.profile.save()
     worklog = WorkLogFactory(agreement=agreement, status="submitted", service_date=today)
