@@ -274,6 +274,8 @@ PUBLIC_SEARCH_RATE = env.int("PUBLIC_SEARCH_RATE", default=30)
 # Residents' requests and ratings (consultations/): per client IP an hour, and per phone number a day.
 RESIDENT_IP_RATE = env.int("RESIDENT_IP_RATE", default=10)
 RESIDENT_PHONE_RATE = env.int("RESIDENT_PHONE_RATE", default=3)
+# A resident's form sent back sooner than this many seconds after it was shown is a script's.
+RESIDENT_CHALLENGE_MIN_SECONDS = env.int("RESIDENT_CHALLENGE_MIN_SECONDS", default=3)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Demo@2026")
 

@@ -3,7 +3,7 @@ characters ("三加四等于几？"), answered with a number (7 or 七).
 
 No third-party service, no image: a screen reader reads it, an elderly resident answers it in one tap on the
 number keyboard. The token carries a keyed hash of the answer (never the answer), when it was made (a form sent
-back within `MIN_SECONDS` is a script), and a nonce that is accepted once.
+back within `RESIDENT_CHALLENGE_MIN_SECONDS` is a script), and a nonce that is accepted once.
 """
 
 import hashlib
@@ -18,7 +18,6 @@ from django.core.cache import cache
 DIGITS = "零一二三四五六七八九十"
 SALT = "consultations.challenge"
 MAX_AGE = 2 * 60 * 60
-MIN_SECONDS = 3  # settings.RESIDENT_CHALLENGE_MIN_SECONDS overrides it (tests)
 CHINESE_NUMBERS = {**{d: i for i, d in enumerate(DIGITS)}, **{f"十{DIGITS[i]}": 10 + i for i in range(1, 10)}}
 
 
@@ -57,7 +56,7 @@ def check(token: str, answer: str) -> None:
         data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
     except signing.BadSignature:
         raise ChallengeFailed from None
-    if time.time() - data["t"] < getattr(settings, "RESIDENT_CHALLENGE_MIN_SECONDS", MIN_SECONDS):
+    if time.time() - data["t"] < settings.RESIDENT_CHALLENGE_MIN_SECONDS:
         raise TooFast
     value = read_answer(answer)
     if value is None or not hmac.compare_digest(_digest(data["n"], value), data["h"]):

@@ -11,7 +11,7 @@ class DeadlinesConfig(AppConfig):
 
         from .services import ledger_overdue_resolve
 
-        def resolve_overdue_flag(sender, **submission) -> None:
+        def resolve_overdue_flag(sender, signal, **submission) -> None:
             ledger_overdue_resolve(**submission)
 
         ledger_submitted.connect(

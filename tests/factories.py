@@ -275,10 +275,21 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
-def open_review_period(bureau: Bureau, *, kind: str = "half", year: int | None = None, by=None):
-    """Open a review period through `assessment.services` (its reviews computed), as on the day after it ended."""
+def open_review_period(
+    bureau: Bureau,
+    *,
+    kind: str = "half",
+    year: int | None = None,
+    by=None,
+    half_year_pays: bool | None = None,
+):
+    """Open a review period through `assessment.services` (its reviews computed), as on the day after it ended;
+    `half_year_pays` first sets whether the bureau's half-year tier pays (then its payout sheet has lines)."""
     from assessment.services.computation import period_bounds, review_period_open
 
+    if half_year_pays is not None:
+        bureau.half_year_review_pays = half_year_pays
+        bureau.save(update_fields=["half_year_review_pays"])
     year = year or this_year()
     _start, end = period_bounds(kind, year)
     return review_period_open(

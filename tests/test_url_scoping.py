@@ -359,7 +359,7 @@ def a_review_village(advisor: str, village: str) -> Callable[[SimpleNamespace], 
 
 
 def a_period(bureau: str) -> Callable[[SimpleNamespace], dict]:
-    return lambda w: {"pk": open_review_period(getattr(w, bureau)).pk}
+    return lambda w: {"pk": open_review_period(getattr(w, bureau), half_year_pays=True).pk}
 
 
 def a_review_village_across_townships(w: SimpleNamespace) -> dict:
@@ -477,7 +477,7 @@ IMPORTERS = frozenset({"bureau_admin_user", "other_bureau_admin_user"})
 
 
 def a_deduction_of_the_advisor(w: SimpleNamespace) -> dict:
-    review = Review.objects.get(period=open_review_period(w.bureau), advisor=w.advisor)
+    review = Review.objects.get(period=open_review_period(w.bureau, half_year_pays=True), advisor=w.advisor)
     return {"line": f"{review.pk}-{w.agreement.pk}", "amount": "100.00", "reason": "5月台账逾期报送"}
 
 

@@ -158,9 +158,10 @@ def test_it_names_the_row_dated_outside_the_ledgers_year(clerk, agreement):
     wb = load_workbook(io.BytesIO(exported))
     ws = wb.active
     ws.insert_rows(5)
-    ws["A5"] = date(2025, 12, 1)
-    ws["B5"] = "王五"
-    ws["F5"] = "法律咨询：借款纠纷"
+    ws["A5"] = 1  # 序号, then 时间, 服务对象 and 法律咨询
+    ws["B5"] = date(2025, 12, 1)
+    ws["C5"] = "王五"
+    ws["D5"] = "问题：借款纠纷"
     buffer = io.BytesIO()
     wb.save(buffer)
     batch = clerk.upload(buffer.getvalue(), kind="ledger", name="台账.xlsx")

@@ -662,10 +662,10 @@ def test_a_returned_lecture_is_corrected_and_filed_again_seed_001(advisor_client
 
 def test_a_corrected_lecture_still_needs_an_outline(advisor_client, village, office_user):
     lecture = _returned_lecture(advisor_client, village, office_user)
+    edit = f"/logs/{lecture.worklog.pk}/edit/"
+    version = re.search(r'name="version" value="([^"]+)"', text(advisor_client.get(edit)))[1]
 
-    response = advisor_client.post(
-        f"/logs/{lecture.worklog.pk}/edit/", lecture_data(village, outline="", topic="新题目")
-    )
+    response = advisor_client.post(edit, lecture_data(village, outline="", topic="新题目", version=version))
 
     assert response.status_code == 200
     assert "讲座须有提纲" in field_errors(response, "outline")

@@ -42,7 +42,7 @@ def a_submitted_log(w: SimpleNamespace) -> WorkLog:
 
 
 def a_review(w: SimpleNamespace) -> Review:
-    return Review.objects.get(period=open_review_period(w.bureau), advisor=w.advisor)
+    return Review.objects.get(period=open_review_period(w.bureau, half_year_pays=True), advisor=w.advisor)
 
 
 def a_photo() -> SimpleUploadedFile:
