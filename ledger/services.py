@@ -441,10 +441,10 @@ def incidents_escalate(*, on: date | None = None) -> dict:
             staff = bureau_staff_profiles([bureau.pk]).select_related("user")
             notify(
                 recipients=[p.user for p in staff],
-                title=_("【涉稳事项逾期未知悉】%(village)s（%(township)s司法所超过 %(hours)s 小时未知悉）")
+                title=_("【涉稳事项逾期未知悉】%(village)s（%(office)s超过 %(hours)s 小时未知悉）")
                 % {
                     "village": incident.village,
-                    "township": incident.village.township.name,
+                    "office": incident.village.township.office_name or incident.village.township.name,
                     "hours": bureau.incident_escalation_hours,
                 },
                 body=incident.summary,
