@@ -54,6 +54,8 @@ def test_it_escalates_an_incident_not_acknowledged_in_time_to_the_bureau_once_se
     [notice] = escalations(bureau_staff_user)
     assert "逾期未知悉" in notice.title and notice.url == incident.get_absolute_url()
     assert escalations(office_user) == []
+    client.force_login(bureau_staff_user)
+    assert "逾期已上报司法局" in text(client.get("/logs/incidents/"))
 
 
 def test_it_does_not_escalate_an_incident_the_office_acknowledged_seed_004(
