@@ -3,6 +3,7 @@ work-log form and in the admin's list of villages."""
 
 import pytest
 
+from ledger.models import Incident
 from tests.factories import WorkLogFactory
 from tests.web import text
 
@@ -38,3 +39,15 @@ def test_a_person_without_a_recorded_name_is_shown_by_login(
 
     client.force_login(office_user)
     assert "liaison ·" in text(client.get(worklog.get_absolute_url()))
+
+
+def test_the_admin_shows_who_acknowledged_an_incident_by_name(client, agreement, office_user, superuser):
+
+    incident = Incident.objects.create(village=agreement.village, advisor=agreement.advisor, summary="涉稳")
+    client.force_login(office_user)
+    client.post(f"/logs/incidents/{incident.pk}/acknowledge/")
+
+    client.force_login(superuser)
+    assert "赵敏" in text(client.get("/admin/ledger/incident/"))
+    page = text(client.get(f"/admin/ledger/incident/{incident.pk}/change/"))
+    assert "赵敏" in page and ">office<" not in page
