@@ -13,6 +13,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from common.versions import STALE_MESSAGE, record_version
 
@@ -29,7 +30,7 @@ def versioned_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
     carries the current version, so saving again after checking goes through."""
 
     class VersionedForm(base):
-        record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+        record_version = forms.CharField(label=_("记录版本"), widget=forms.HiddenInput, required=False)
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)

@@ -148,3 +148,11 @@ class LoginLock(AccessAttempt):
         proxy = True
         verbose_name = _("登录锁定")
         verbose_name_plural = _("登录锁定")
+
+
+def display_name(user) -> str:
+    """A person by their name (Profile.full_name), the login only when no name is recorded; "" for nobody."""
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return (profile.full_name if profile else "") or user.get_username()

@@ -13,6 +13,7 @@ AUDITED_MODELS: dict[str, dict] = {
     "ledger.Incident": {},
     "ledger.LedgerSubmission": {},
     "ledger.TownshipLedger": {},
+    "ledger.WorkSummary": {},
     "assessment.Review": {},
     "assessment.ReviewVillage": {},
     "assessment.ReviewPeriod": {},

@@ -10,8 +10,10 @@ class FormSubmission(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.CASCADE)
     token = models.UUIDField(_("表单编号"))
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
-    object_id = models.PositiveBigIntegerField(null=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE, null=True
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"), null=True)
     target = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 

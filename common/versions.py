@@ -27,7 +27,7 @@ class VersionedForm(forms.Form):
     """A plain form that edits fields of the same names on `instance`. The check locks the row until the request's
     transaction ends (ATOMIC_REQUESTS), so the service saving it next sees the same row."""
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(label=gettext_lazy("记录版本"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, instance: models.Model, **kwargs):
         super().__init__(*args, **kwargs)

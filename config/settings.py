@@ -174,6 +174,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # whose delivery task was lost.
 CELERY_BEAT_SCHEDULE = {
     "deadlines": {"task": "deadlines.tasks.run_due_deadlines_task", "schedule": crontab(minute=10)},
+    "incident-escalation": {"task": "ledger.tasks.escalate_incidents", "schedule": crontab(minute="*/15")},
     "notification-deliveries": {
         "task": "notifications.tasks.resend_stale_deliveries",
         "schedule": crontab(minute=40),

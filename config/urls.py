@@ -9,6 +9,7 @@ from advisors import views as advisor_views
 from audit import views as audit_views
 from home import views as home_views
 from ledger.views import advisor as ledger_advisor_views
+from ledger.views import summaries as ledger_summary_views
 
 admin.site.site_header = _("村(居)法律顾问管理系统")
 admin.site.site_title = _("村(居)法律顾问")
@@ -38,6 +39,9 @@ urlpatterns = [
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),
     path("private/worklogs/<path:name>", ledger_advisor_views.worklog_photo, name="worklog_photo"),
     path("private/lectures/<path:name>", ledger_advisor_views.lecture_outline, name="lecture_outline"),
+    path(
+        "private/work-summaries/<path:name>", ledger_summary_views.work_summary_file, name="work_summary_file"
+    ),
     # One full personal phone number, revealed on request and audited (common/phones.py says who sees what).
     path("reveal/<slug:kind>/<int:pk>/", audit_views.reveal_phone, name="reveal_phone"),
 ]

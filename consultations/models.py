@@ -67,7 +67,7 @@ class ResidentRequest(models.Model):
     preferred_mode = models.CharField(_("希望的方式"), max_length=10, choices=Mode.choices)
     preferred_time = models.CharField(_("方便的时间"), max_length=60, blank=True)
     consented_at = models.DateTimeField(_("同意使用电话号码的时间"))
-    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    client_uuid = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
 
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     spam_reason = models.CharField(_("拦截原因"), max_length=60, blank=True)
@@ -153,7 +153,7 @@ class ResidentRating(models.Model):
     )
     satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices)
     comment = models.CharField(_("意见"), max_length=300, blank=True)
-    phone_key = models.CharField(max_length=64, editable=False)
+    phone_key = models.CharField(_("手机号摘要"), max_length=64, editable=False)
     month = models.CharField(_("月份"), max_length=7, editable=False, help_text=_("例如 2026-12"))
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ledger.services import incidents_escalate
 from programme.calendar import end_of_day, start_of_day, zh_date
 from villages.models import Bureau
 
@@ -96,6 +97,11 @@ JOBS: tuple[Job, ...] = (
         services.agreements_unfiled,
         services.is_agreement_filing_deadline,
         True,
+    ),
+    # Also run every 15 minutes by its own beat task (ledger.tasks), so an incident is escalated soon after its hours
+    # are up; here it is on the deadline dashboard and caught up after a missed day.
+    Job(
+        "escalate_incidents", "涉稳事项逾期未知悉上报司法局", incidents_escalate, services.is_every_day, True
     ),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}

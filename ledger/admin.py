@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin, ScopedRelatedFieldListFilter
+from accounts.models import display_name
 from common.masking import mask_phone
 from villages.selectors import villages_visible_to
 
@@ -27,8 +28,14 @@ from .models import (
     WorkLog,
     WorkLogEvent,
     WorkLogPhoto,
+    WorkSummary,
 )
-from .selectors import incidents_visible_to, lectures_visible_to, worklogs_visible_to
+from .selectors import (
+    incidents_visible_to,
+    lectures_visible_to,
+    work_summaries_visible_to,
+    worklogs_visible_to,
+)
 
 
 def worklog_events_visible_to(user) -> QuerySet[WorkLogEvent]:
@@ -205,8 +212,8 @@ class LectureAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Incident)
 class IncidentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     scope = incidents_visible_to
-    list_display = ("village", "advisor", "reported_at", "acknowledged_at", "acknowledged_by")
-    list_select_related = ("village", "advisor", "acknowledged_by")
+    list_display = ("village", "advisor", "reported_at", "acknowledged_at", "acknowledger", "handled_at")
+    list_select_related = ("village", "advisor", "acknowledged_by__profile")
     list_filter = (("village__township", ScopedRelatedFieldListFilter),)
     search_fields = ("summary", "advisor__name", "village__name")
     date_hierarchy = "reported_at"
@@ -216,8 +223,36 @@ class IncidentAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "worklog",
         "summary",
         "reported_at",
-        ("acknowledged_at", "acknowledged_by"),
+        ("acknowledged_at", "acknowledger"),
+        "escalated_at",
+        "handling",
+        ("handled_at", "handling_recorder"),
     )
+    readonly_fields = ("acknowledger", "handling_recorder")
+
+    # People by their names, not their logins.
+    @admin.display(description=_("知悉人"), empty_value="—")
+    def acknowledger(self, obj: Incident) -> str:
+        return display_name(obj.acknowledged_by)
+
+    @admin.display(description=_("处置登记人"), empty_value="—")
+    def handling_recorder(self, obj: Incident) -> str:
+        return display_name(obj.handling_recorded_by)
+
+
+@admin.register(WorkSummary)
+class WorkSummaryAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope = work_summaries_visible_to
+    list_display = ("township", "year", "filer", "filed_at", "updated_at")
+    list_select_related = ("township", "filed_by__profile")
+    list_filter = ("year", ("township", ScopedRelatedFieldListFilter))
+    search_fields = ("township__name", "text")
+    fields = ("township", "year", "text", ("filed_at", "filer"), "updated_at")
+    readonly_fields = ("filer",)
+
+    @admin.display(description=_("提交人"), empty_value="—")
+    def filer(self, obj: WorkSummary) -> str:
+        return display_name(obj.filed_by)
 
 
 @admin.register(LedgerSubmission)

@@ -9,12 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from common.once import OneTimeTokenForm
 from common.uploads import SafeFileField, validate_upload_size
+from common.versions import VersionedForm
 from villages.forms import VillageChoiceField
 from villages.models import Village
 from villages.selectors import villages_visible_to
 
 from .models import Lecture, ServiceMode, ServiceType, WorkLog
-from .services import MAX_PHOTOS, OUTLINE_KINDS, STALE_MESSAGE, WORKLOG_FIELDS, WorkLogInput
+from .services import (
+    MAX_PHOTOS,
+    OUTLINE_KINDS,
+    STALE_MESSAGE,
+    SUMMARY_KINDS,
+    WORKLOG_FIELDS,
+    WorkLogInput,
+)
 
 # What static/js/worklog-draft.js says, rendered into the page with json_script so it goes through gettext.
 DRAFT_MESSAGES = {
@@ -224,6 +232,11 @@ class WorkLogForm(_ServiceForm):
     mediation_result = forms.CharField(
         label=_("调解结果"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    mediation_major = forms.BooleanField(
+        label=_("重大疑难纠纷或信访积案"),
+        required=False,
+        help_text=_("在工作情况统计表中单列统计。"),
+    )
     remarks = forms.CharField(label=_("备注"), max_length=500, required=False)
     is_incident = forms.BooleanField(
         label=_("涉稳/重大利益事项，立即报告司法所"),
@@ -398,3 +411,74 @@ class ConfirmForm(forms.Form):
 class ReasonForm(forms.Form):
     # Required by the service (with its own message); the form only keeps it to the column's length.
     reason = forms.CharField(label=_("原因"), required=False, max_length=500)
+
+
+class IncidentHandlingForm(VersionedForm):
+    """The office's record of how it handled an incident; edited again as the handling goes on."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    handling = forms.CharField(
+        label=_("处置情况"),
+        max_length=4000,
+        help_text=_("采取了哪些措施、结果如何、是否已向司法局报告。"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("请填写处置情况。")},
+    )
+    handled_at = forms.DateTimeField(
+        label=_("处置时间"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("请填写处置时间。"),
+            "invalid": _("请按“年-月-日 时:分”填写处置时间。"),
+        },
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("handling", instance.handling)
+            handled_at = instance.handled_at or timezone.now()
+            self.initial.setdefault(
+                "handled_at", timezone.localtime(handled_at).replace(second=0, microsecond=0)
+            )
+
+
+class _WorkSummaryFields(forms.Form):
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    text = forms.CharField(
+        label=_("总结内容"),
+        max_length=20000,
+        required=False,
+        help_text=_("全年工作开展情况、成效、存在问题和下一步打算；也可只上传文件。"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    file = SafeFileField(
+        label=_("总结文件"),
+        required=False,
+        kinds=SUMMARY_KINDS,
+        help_text=_("PDF、Word(.docx) 或图片，不超过 10MB。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class WorkSummaryCreateForm(_WorkSummaryFields, OneTimeTokenForm):
+    """The first filing of a year's summary: safe to send twice."""
+
+
+class WorkSummaryEditForm(_WorkSummaryFields, VersionedForm):
+    """An edit, over the version the office was shown."""
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("text", instance.text)
+        self.fields["file"].help_text = _("上传新文件将替换原文件；不上传则保留原文件。")

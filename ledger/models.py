@@ -106,6 +106,12 @@ class WorkLog(models.Model):
     mediation_problem = models.TextField(_("纠纷问题"), max_length=2000, blank=True)
     mediation_measures = models.TextField(_("调解措施"), max_length=2000, blank=True)
     mediation_result = models.TextField(_("调解结果"), max_length=2000, blank=True)
+    # Counted apart in the statistics table (seed 004: 调解纠纷, 其中重大疑难或信访积案).
+    mediation_major = models.BooleanField(
+        _("重大疑难或信访积案"),
+        default=False,
+        help_text=_("调解的纠纷属重大疑难纠纷或信访积案的，请勾选。"),
+    )
 
     is_incident = models.BooleanField(
         _("涉稳/重大利益事项"),
@@ -366,6 +372,18 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
     )
+    # Not acknowledged within the bureau's incident_escalation_hours: the bureau was told (once).
+    escalated_at = models.DateTimeField(_("逾期上报司法局时间"), null=True, blank=True)
+    handling = models.TextField(_("处置情况"), max_length=4000, blank=True)
+    handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    handling_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("涉稳/重大利益事项")
@@ -480,17 +498,26 @@ class WorkLogMonthly(models.Model):
     empty: logs, people, hours, on-site visits, lectures) and one row per service type (logs and people). Kept
     current by ledger/rollups.py; the whole-bureau statistics read it instead of the logs."""
 
-    bureau = models.ForeignKey("villages.Bureau", on_delete=models.CASCADE, related_name="+")
-    township = models.ForeignKey("villages.Township", on_delete=models.CASCADE, related_name="+")
-    advisor = models.ForeignKey("advisors.Advisor", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, null=True, related_name="+")
-    logs = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    hours = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    onsite = models.PositiveIntegerField(default=0)
-    lectures = models.PositiveIntegerField(default=0)
+    bureau = models.ForeignKey(
+        "villages.Bureau", verbose_name=_("司法局"), on_delete=models.CASCADE, related_name="+"
+    )
+    township = models.ForeignKey(
+        "villages.Township", verbose_name=_("乡镇(街道)"), on_delete=models.CASCADE, related_name="+"
+    )
+    advisor = models.ForeignKey(
+        "advisors.Advisor", verbose_name=_("法律顾问"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("服务类型"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    logs = models.PositiveIntegerField(_("工作日志（条）"), default=0)
+    people = models.PositiveIntegerField(_("服务人数"), default=0)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    onsite = models.PositiveIntegerField(_("到村服务（次）"), default=0)
+    lectures = models.PositiveIntegerField(_("法治讲座（场）"), default=0)
+    major_disputes = models.PositiveIntegerField(_("其中重大疑难或信访积案"), default=0)
 
     class Meta:
         verbose_name = _("工作日志月度汇总")
@@ -556,3 +583,45 @@ class LedgerExport(models.Model):
     def filename(self) -> str:
         """The name the download is saved under (the stored file has an ASCII name of its own)."""
         return f"工作台账-{self.bureau.name}-{self.year}.xlsx"
+
+
+class WorkSummary(models.Model):
+    """司法所年度工作总结 (seed 001): the justice office's summary of the programme in its township for one year,
+    typed or uploaded (or both), read by the bureau. One per township and year; the office edits it as it likes,
+    each edit over the version it was shown."""
+
+    township = models.ForeignKey(
+        "villages.Township",
+        verbose_name=_("乡镇(街道)"),
+        on_delete=models.PROTECT,
+        related_name="work_summaries",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    text = models.TextField(_("总结内容"), max_length=20000, blank=True)
+    file = models.FileField(
+        _("总结文件"), upload_to="work-summaries/%Y/", storage=private_storage, blank=True
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("司法所年度工作总结")
+        verbose_name_plural = _("司法所年度工作总结")
+        ordering = ["-year", "township__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="work_summary_one_per_township_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.year}年工作总结"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:work_summary", args=[self.township_id, self.year])
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.text.strip() and not self.file:
+            raise ValidationError({"text": _("请填写总结内容，或上传总结文件。")})

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import display_name
 from advisors.models import Advisor, Agreement
 from common.masking import mask_phone
 from programme.calendar import half_of, month_of, year_of
@@ -149,13 +150,6 @@ class LogSheet:
     status: str
 
 
-def _person_name(user) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "profile", None)
-    return (getattr(profile, "full_name", "") or user.get_username()) if user else ""
-
-
 def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSheet]:
     """The pages of the work-log form for the (already scoped) logs, in service order: three queries.
 
@@ -203,7 +197,7 @@ def worklog_sheets(logs: QuerySet[WorkLog], *, phone_in_full=None) -> list[LogSh
                 mediation=mediation,
                 lecture=(f"法治讲座：{lecture.topic}（{lecture.attendance} 人参加）" if lecture else ""),
                 remarks=log.remarks,
-                confirmed_by=_person_name(log.confirmed_by),
+                confirmed_by=display_name(log.confirmed_by),
                 confirmed_at=timezone.localtime(log.confirmed_at) if log.confirmed_at else None,
                 confirmed_on_behalf=log.confirmed_on_behalf,
                 status=log.get_status_display(),
@@ -440,6 +434,7 @@ def _rollup_counts(
             onsite_=Sum("onsite"),
             lectures_=Sum("lectures"),
             people_=Sum("people"),
+            major_=Sum("major_disputes"),
         )
         .order_by()
     ):
@@ -451,6 +446,7 @@ def _rollup_counts(
                 "onsite": row["onsite_"],
                 "lectures": row["lectures_"],
                 "people": row["people_"],
+                "major_disputes": row["major_"],
             }
         else:
             code = codes[type_id]
@@ -470,13 +466,19 @@ def _type_count(by_type: dict, group, code: str) -> int:
     return int(row["people"] or 0) if code == ServiceType.CONSULTATION else row["n"]
 
 
-def _type_columns(types: list[ServiceType], group: str) -> list[Column]:
-    return [
-        Column(
-            f"{t.name}（人次）" if t.code == ServiceType.CONSULTATION else t.name, 8, group=group, kind="int"
-        )
-        for t in types
-    ]
+def _type_columns(types: list[ServiceType], group: str, *, major_disputes: bool = False) -> list[Column]:
+    """A column per service type; with `major_disputes`, the mediations' 其中重大疑难或信访积案 after theirs
+    (seed 004's statistics table)."""
+    columns = []
+    for t in types:
+        name = f"{t.name}（人次）" if t.code == ServiceType.CONSULTATION else t.name
+        columns.append(Column(name, 8, group=group, kind="int"))
+        if major_disputes and t.code == ServiceType.MEDIATION:
+            columns.append(Column(MAJOR_DISPUTES_LABEL, 10, group=group, kind="int"))
+    return columns
+
+
+MAJOR_DISPUTES_LABEL = "其中重大疑难或信访积案"
 
 
 def _sum_column(rows: list[list[Any]], index: int) -> Any:
@@ -598,8 +600,13 @@ def _statistics_rollup(bureau: Bureau, year: int, half: int | None) -> QuerySet[
 def _statistics_numbers(totals: dict, by_type: dict, group, types: list[ServiceType]) -> list[Any]:
     """The counted columns of one row of the form: the services by type, lectures, visits, hours and logs."""
     row = totals.get(group, {})
+    services = []
+    for t in types:
+        services.append(_type_count(by_type, group, t.code))
+        if t.code == ServiceType.MEDIATION:
+            services.append(row.get("major_disputes") or 0)
     return [
-        *(_type_count(by_type, group, t.code) for t in types),
+        *services,
         row.get("lectures", 0),
         row.get("onsite", 0),
         row.get("hours") or Decimal("0"),
@@ -615,7 +622,7 @@ def _statistics_table(
     return Table(
         title=f"{bureau.name}村(居)法律顾问工作情况统计表（{label}）",
         subtitle=f"统计期间：{period}（{start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}）",
-        columns=[*first, *_type_columns(types, "服务事项（件/次）"), *_STATISTICS_AFTER],
+        columns=[*first, *_type_columns(types, "服务事项（件/次）", major_disputes=True), *_STATISTICS_AFTER],
         rows=rows,
         totals=totals,
         sheet_name=label,
@@ -648,7 +655,8 @@ def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Re
             [*_statistics_names(by, i), *_statistics_numbers(totals, by_type, i.pk, types)] for i in items
         ]
         total_row = ["合计", *([""] * (len(first) - 1))]
-        total_row += [_sum_column(rows, i) for i in range(len(first), len(first) + len(types) + 4)]
+        counted = len(_type_columns(types, "", major_disputes=True)) + len(_STATISTICS_AFTER)
+        total_row += [_sum_column(rows, i) for i in range(len(first), len(first) + counted)]
         return _statistics_table(bureau, year, half, by, types, rows, total_row)
 
     return Report(

@@ -18,7 +18,7 @@ from datetime import date
 from functools import partial
 
 from django.db import connection, connections, transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -33,7 +33,8 @@ def _month_range(year: int, month: int) -> tuple[date, date]:
 
 
 _COLUMNS = (
-    "bureau_id, township_id, advisor_id, year, month, service_type_id, logs, people, hours, onsite, lectures"
+    "bureau_id, township_id, advisor_id, year, month, service_type_id, logs, people, hours, onsite, lectures, "
+    "major_disputes"
 )
 
 
@@ -52,6 +53,7 @@ def _insert(logs: QuerySet[WorkLog], year: int, month: int, bureaus) -> None:
             h=Sum("hours"),
             o=Count("pk", filter=onsite_of_bureaus(bureaus)),
             lc=Count("lecture"),
+            mj=Count("pk", filter=Q(mediation_major=True)),
         )
         .order_by()
     )
@@ -65,8 +67,8 @@ def _insert(logs: QuerySet[WorkLog], year: int, month: int, bureaus) -> None:
     table = connection.ops.quote_name(WorkLogMonthly._meta.db_table)
     with connection.cursor() as cursor:
         for query, select in (
-            (totals, "b, t, a, %s, %s, NULL, n, p, h, o, lc"),
-            (by_type, "b, t, a, %s, %s, s, n, p, 0, 0, 0"),
+            (totals, "b, t, a, %s, %s, NULL, n, p, h, o, lc, mj"),
+            (by_type, "b, t, a, %s, %s, s, n, p, 0, 0, 0, 0"),
         ):
             sql, params = query.query.sql_with_params()
             cursor.execute(
@@ -132,7 +134,16 @@ def rebuild(*, year: int | None = None, month: int | None = None) -> int:
 # holds the row locks of its transitions, so bulk transitions can run in one transaction.
 
 # The log's fields the rollup reads: which month and township it lands in, and what it adds there.
-_INPUTS = ("status", "village_id", "advisor_id", "service_date", "people_served", "hours", "mode")
+_INPUTS = (
+    "status",
+    "village_id",
+    "advisor_id",
+    "service_date",
+    "people_served",
+    "hours",
+    "mode",
+    "mediation_major",
+)
 
 
 def _inputs(values: dict) -> tuple:

@@ -15,7 +15,7 @@ from programme.measures import Rules, Work, counted, work_done
 from villages.models import Township, Village
 from villages.selectors import townships_visible_to
 
-from .models import Incident, Lecture, LedgerSubmission, WorkLog
+from .models import Incident, Lecture, LedgerSubmission, WorkLog, WorkSummary
 
 
 def worklogs_visible_to(user) -> QuerySet[WorkLog]:
@@ -51,6 +51,23 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
         township="village__township_id",
         advisor="advisor__user",
     )
+
+
+def work_summaries_visible_to(user) -> QuerySet[WorkSummary]:
+    """司法所年度工作总结: the township's office and its bureau; nobody else."""
+    return scope_of(user).filter(
+        WorkSummary.objects.all(), bureau="township__bureau_id", township="township_id"
+    )
+
+
+def work_summary_townships(user) -> QuerySet[Township]:
+    """The townships whose work summaries the user reads: their own office's, or every one of their bureau."""
+    return scope_of(user).filter(Township.objects.all(), bureau="bureau_id", township="pk")
+
+
+def work_summary_default_year(today: date) -> int:
+    """The year a summary is written for: the one ending, from November; the one just ended, until October."""
+    return today.year if today.month >= 11 else today.year - 1
 
 
 @dataclass(frozen=True)

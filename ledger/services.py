@@ -1,7 +1,7 @@
 """Writes on work logs, lectures and incidents. Each checks who acts, keeps the rules, and records the trail."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +16,19 @@ from advisors.models import Advisor, Agreement
 from common import uploads
 from common.locking import lock
 from common.uploads import clean_upload
-from notifications.services import notify
-from villages.models import Village
+from notifications.services import notifications_mark_read, notify
+from villages.models import Township, Village
 
-from .models import Incident, Lecture, LedgerSubmission, ServiceType, WorkLog, WorkLogEvent, WorkLogPhoto
+from .models import (
+    Incident,
+    Lecture,
+    LedgerSubmission,
+    ServiceType,
+    WorkLog,
+    WorkLogEvent,
+    WorkLogPhoto,
+    WorkSummary,
+)
 
 # The fields an advisor fills in; an edit records each one that changed.
 WORKLOG_FIELDS = (
@@ -38,6 +47,7 @@ WORKLOG_FIELDS = (
     "mediation_problem",
     "mediation_measures",
     "mediation_result",
+    "mediation_major",
     "is_incident",
     "latitude",
     "longitude",
@@ -134,6 +144,8 @@ def _apply(worklog: WorkLog, data: WorkLogInput, *, advisor: Advisor) -> None:
             raise ValueError(field)
         setattr(worklog, field, value)
     worklog.village = data.village
+    if not any(t.code == ServiceType.MEDIATION for t in data.service_types):
+        worklog.mediation_major = False  # counted under 纠纷调解 only (the statistics table's sub-column)
     if worklog.service_date and worklog.service_date <= timezone.localdate():
         worklog.agreement = agreement_on(advisor=advisor, village=data.village, day=worklog.service_date)
     worklog.full_clean(exclude=["agreement", "hours", "created_by", "firm_name", "advisor"])
@@ -360,13 +372,18 @@ def incident_report(*, by, village: Village, summary: str, worklog: WorkLog | No
         % {"village": village, "advisor": advisor},
         body=incident.summary,
         url=incident.get_absolute_url(),
-        key=f"incident:{incident.pk}",
+        key=_incident_key(incident),
     )
     return incident
 
 
+def _incident_key(incident: Incident) -> str:
+    return f"incident:{incident.pk}"
+
+
 @transaction.atomic
 def incident_acknowledge(*, incident: Incident, by) -> Incident:
+    """知悉: recorded once; the office user's notification of the incident is read by the same act."""
     if not scope_of(by).is_office_of(incident.village.township_id):
         raise PermissionDenied(_("只有本乡镇司法所可以确认知悉。"))
     lock(incident)
@@ -376,7 +393,66 @@ def incident_acknowledge(*, incident: Incident, by) -> Incident:
         incident.save(update_fields=["acknowledged_at", "acknowledged_by"])
         if incident.worklog_id:
             _record(incident.worklog, WorkLogEvent.Action.INCIDENT_ACKNOWLEDGED, by)
+    notifications_mark_read(recipient=by, key=_incident_key(incident))
     return incident
+
+
+@transaction.atomic
+def incident_record_handling(*, incident: Incident, by, handling: str, handled_at: datetime) -> Incident:
+    """The office's record of how it handled the incident (what was done, when); recording it also acknowledges."""
+    if not scope_of(by).is_office_of(incident.village.township_id):
+        raise PermissionDenied(_("只有本乡镇司法所可以登记处置情况。"))
+    if not handling.strip():
+        raise ValidationError({"handling": _("请填写处置情况。")})
+    if handled_at > timezone.now():
+        raise ValidationError({"handled_at": _("处置时间不能晚于现在。")})
+    if handled_at < incident.reported_at:
+        raise ValidationError({"handled_at": _("处置时间不能早于事项报告时间。")})
+    incident_acknowledge(incident=incident, by=by)
+    incident.handling = handling.strip()
+    incident.handled_at = handled_at
+    incident.handling_recorded_by = by
+    incident.full_clean()
+    incident.save(update_fields=["handling", "handled_at", "handling_recorded_by"])
+    return incident
+
+
+def incidents_escalate(*, on: date | None = None) -> dict:
+    """Each incident its office has not acknowledged within the bureau's incident_escalation_hours is told to the
+    bureau's staff, once (seed 004: 逐级上报). Runs hourly and as a daily deadline job; `on` is the job's date,
+    unused: whatever is overdue now is escalated."""
+    now = timezone.now()
+    escalated = 0
+    overdue = (
+        Incident.objects.filter(acknowledged_at__isnull=True, escalated_at__isnull=True)
+        .select_related("village__township__bureau", "advisor")
+        .order_by("reported_at")
+    )
+    for incident in overdue.iterator(chunk_size=200):
+        bureau = incident.village.township.bureau
+        if incident.reported_at > now - timedelta(hours=bureau.incident_escalation_hours):
+            continue
+        with transaction.atomic():
+            # A concurrent run escalates it once: only the run whose update matched notifies.
+            if not Incident.objects.filter(pk=incident.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue
+            staff = bureau_staff_profiles([bureau.pk]).select_related("user")
+            notify(
+                recipients=[p.user for p in staff],
+                title=_("【涉稳事项逾期未知悉】%(village)s（%(office)s超过 %(hours)s 小时未知悉）")
+                % {
+                    "village": incident.village,
+                    "office": incident.village.township.office_name or incident.village.township.name,
+                    "hours": bureau.incident_escalation_hours,
+                },
+                body=incident.summary,
+                url=incident.get_absolute_url(),
+                key=f"incident-escalated:{incident.pk}",
+            )
+        escalated += 1
+    return {"escalated": escalated, "summary": f"逾期未知悉的涉稳事项 {escalated} 件已上报司法局"}
 
 
 # --- lectures ---
@@ -477,3 +553,44 @@ def lecture_receive(*, lecture: Lecture, by) -> Lecture:
         lecture.received_by = by
         lecture.save(update_fields=["received_at", "received_by"])
     return lecture
+
+
+# --- the justice office's year-end work summary ---
+
+# 工作总结: a Word or PDF document, or a photo of a printed one.
+SUMMARY_KINDS = (uploads.PDF, uploads.DOCX, uploads.IMAGE)
+
+
+def _check_summary_writer(by, township: Township) -> None:
+    if not scope_of(by).is_office_of(township.pk):
+        raise PermissionDenied(_("只有本乡镇司法所可以提交工作总结。"))
+
+
+def _save_summary(summary: WorkSummary, *, text: str, file) -> WorkSummary:
+    summary.text = text.strip()
+    if file:
+        try:
+            summary.file = clean_upload(file, kinds=SUMMARY_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+    summary.full_clean()
+    summary.save()
+    return summary
+
+
+@transaction.atomic
+def work_summary_create(*, by, township: Township, year: int, text: str, file=None) -> WorkSummary:
+    """The office files its township's summary of a year (seed 001: 年终工作总结), once: later it edits it."""
+    _check_summary_writer(by, township)
+    lock(township)
+    if WorkSummary.objects.filter(township=township, year=year).exists():
+        raise ValidationError(_("%(year)s年的工作总结已经提交，请刷新页面后修改。") % {"year": year})
+    return _save_summary(WorkSummary(township=township, year=year, filed_by=by), text=text, file=file)
+
+
+@transaction.atomic
+def work_summary_update(*, summary: WorkSummary, by, text: str, file=None) -> WorkSummary:
+    """An edit by the office; a new file replaces the old one, no file keeps it."""
+    _check_summary_writer(by, summary.township)
+    lock(summary)
+    return _save_summary(summary, text=text, file=file)

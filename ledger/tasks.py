@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .exports import ledger_export_build
+from .services import incidents_escalate
 
 # A city-year workbook takes about 15 s; a province-sized bureau, or a busy machine, longer than the default
 # limits (CELERY_TASK_SOFT_TIME_LIMIT). Well under the broker's one-hour visibility timeout and exports.STALE_AFTER.
@@ -15,3 +16,9 @@ def build_ledger_export(export_id: int) -> str:
     and told to the requester, who asks again; a worker lost mid-run gives the task back (acks_late), and the run
     that gets it takes the export over once it is stale (ledger.exports._claim)."""
     return ledger_export_build(export_id=export_id).status
+
+
+@shared_task
+def escalate_incidents() -> int:
+    """Every 15 minutes: incidents not acknowledged in time are told to the bureau (once each)."""
+    return incidents_escalate()["escalated"]

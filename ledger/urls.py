@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import advisor, exports, ledgers, review
+from .views import advisor, exports, ledgers, review, summaries
 from .views import reports as report_views
 
 app_name = "ledger"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("incidents/", review.incident_list, name="incident_list"),
     path("incidents/<int:pk>/", review.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/acknowledge/", review.incident_acknowledge, name="incident_acknowledge"),
+    path("incidents/<int:pk>/handling/", review.incident_record_handling, name="incident_record_handling"),
     # Monthly ledgers: the advisor's submission, the office's forwarding, the bureau's overview (views/ledgers.py).
     path("ledgers/", ledgers.ledger_overview, name="ledger_overview"),
     path("ledgers/village/<int:pk>/", ledgers.ledger_month, name="ledger_month"),
@@ -37,6 +38,9 @@ urlpatterns = [
     ),
     path("ledgers/township/<int:pk>/recall/", ledgers.ledger_township_recall, name="ledger_township_recall"),
     path("ledgers/township/<int:pk>/accept/", ledgers.ledger_township_accept, name="ledger_township_accept"),
+    # The justice office's year-end work summary (views/summaries.py).
+    path("work-summaries/", summaries.work_summary_list, name="work_summary_list"),
+    path("work-summaries/<int:township>/<int:year>/", summaries.work_summary, name="work_summary"),
     # The provincial forms: HTML preview, ?format=pdf or ?format=xlsx (views/reports.py).
     path("reports/", report_views.reports_index, name="reports_index"),
     path("reports/worklog/<int:pk>/", report_views.report_worklog, name="report_worklog"),

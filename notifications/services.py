@@ -214,3 +214,10 @@ def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_read(*, recipient, key: str) -> int:
+    """Read the recipient's notification of this key, when acting on what it told them makes it read."""
+    return Notification.objects.filter(recipient=recipient, key=key, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

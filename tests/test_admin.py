@@ -12,6 +12,7 @@ from itertools import count
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.timezone import now
@@ -22,7 +23,7 @@ from advisors.models import Agreement
 from audit.models import AuditEntry
 from audit.services import LOGIN, audit_event
 from deadlines.models import Flag, JobRun
-from ledger.models import Incident, Lecture, LedgerExport, LedgerSubmission, ServiceType
+from ledger.models import Incident, Lecture, LedgerExport, LedgerSubmission, ServiceType, WorkSummary
 from notifications.models import Notification
 from tests.factories import (
     AdvisorFactory,
@@ -51,6 +52,11 @@ def _lecture(agreement: Agreement):
 
 def _incident(agreement: Agreement):
     return Incident.objects.create(village=agreement.village, advisor=agreement.advisor, summary="土地纠纷")
+
+
+def _work_summary(township, year: int = 2026):
+    filer = get_user_model().objects.create_user(username=f"filer{township.pk}-{year}")
+    return WorkSummary.objects.create(township=township, year=year, text="年度工作总结", filed_by=filer)
 
 
 def _submission(agreement: Agreement):
@@ -238,6 +244,13 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         lambda w: _incident(w.agreement),
         lambda w: _incident(w.other_bureau_agreement),
         lambda w: _incident(_new_agreement(w)),
+    ),
+    "ledger.WorkSummary": AdminModel(
+        200,
+        403,
+        lambda w: _work_summary(w.township),
+        lambda w: _work_summary(w.other_bureau_township),
+        lambda w: _work_summary(TownshipFactory(bureau=w.bureau)),
     ),
     "ledger.LedgerSubmission": AdminModel(
         200,

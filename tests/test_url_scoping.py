@@ -32,7 +32,8 @@ from assessment.models import Review
 from assessment.services.computation import review_period_compute
 from common.versions import record_version
 from imports.models import ImportBatch
-from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto
+from ledger.forms import IncidentHandlingForm
+from ledger.models import Incident, Lecture, LedgerExport, WorkLog, WorkLogPhoto, WorkSummary
 from notifications.models import Notification
 from tests.factories import (
     AdvisorFactory,
@@ -232,6 +233,32 @@ def an_incident(agreement: str) -> Callable[[SimpleNamespace], dict]:
         return {
             "pk": Incident.objects.create(village=on.village, advisor=on.advisor, summary="土地征收纠纷").pk
         }
+
+    return kwargs
+
+
+def handling_data(w: SimpleNamespace) -> dict:
+    """The office's handling of a new incident (time frozen: handled the minute it was reported)."""
+    return {
+        "handling": "已到场处置",
+        "handled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "version": record_version(Incident(), IncidentHandlingForm.base_fields),
+    }
+
+
+def a_summary_page(township: str) -> Callable[[SimpleNamespace], dict]:
+    return lambda w: {"township": getattr(w, township).pk, "year": 2026}
+
+
+def a_summary_file(township: str) -> Callable[[SimpleNamespace], dict]:
+    """The `name` kwarg of the URL of the file of a new work summary of the township (a year of its own)."""
+
+    def kwargs(w: SimpleNamespace) -> dict:
+        place = getattr(w, township)
+        year = 2000 + WorkSummary.objects.filter(township=place).count()
+        summary = WorkSummary.objects.create(township=place, year=year, filed_by=w.superuser)
+        summary.file.save("summary.pdf", ContentFile(b"%PDF-1.4 summary"))
+        return {"name": name_under("/private/work-summaries/", summary.file)}
 
     return kwargs
 
@@ -926,6 +953,32 @@ URLS: dict[str, list[Case]] = {
             method="post",
         ),
     ],
+    "ledger:incident_record_handling": [
+        Case(
+            "an incident in the office's township",
+            an_incident("agreement"),
+            {"office_user"},
+            forbidden=BUREAU | {"advisor_user", "superuser"},
+            method="post",
+            data=handling_data,
+        ),
+        Case(
+            "an incident in another township",
+            an_incident("other_agreement"),
+            {"other_office_user"},
+            forbidden=BUREAU | {"other_advisor_user", "superuser"},
+            method="post",
+            data=handling_data,
+        ),
+        Case(
+            "an incident in another bureau",
+            an_incident("other_bureau_agreement"),
+            set(),
+            forbidden=OTHER_BUREAU | {"superuser"},
+            method="post",
+            data=handling_data,
+        ),
+    ],
     # --- private files of the ledger (served by scoped views, like the agreements' scans) ---
     "worklog_photo": [
         Case(
@@ -955,6 +1008,30 @@ URLS: dict[str, list[Case]] = {
         Case(
             "the outline of a lecture of another bureau", an_outline("other_bureau_agreement"), OTHER_BUREAU
         ),
+    ],
+    "work_summary_file": [
+        Case(
+            "the file of the office's summary: the office and its bureau",
+            a_summary_file("township"),
+            BUREAU | {"office_user"},
+        ),
+        Case(
+            "the file of another township's summary",
+            a_summary_file("other_township"),
+            BUREAU | {"other_office_user"},
+        ),
+        Case("the file of another bureau's summary", a_summary_file("other_bureau_township"), OTHER_BUREAU),
+    ],
+    # --- the justice office's year-end work summary ---
+    "ledger:work_summary_list": [Case("the townships' summaries of a year", no_kwargs, STAFF)],
+    "ledger:work_summary": [
+        Case(
+            "the office's township: the office writes, the bureau reads",
+            a_summary_page("township"),
+            BUREAU | {"office_user"},
+        ),
+        Case("another township", a_summary_page("other_township"), BUREAU | {"other_office_user"}),
+        Case("a township of another bureau", a_summary_page("other_bureau_township"), OTHER_BUREAU),
     ],
     # --- notifications and deadlines ---
     "notifications:read": [

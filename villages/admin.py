@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
+from accounts.models import display_name
 from accounts.policy import is_operator
 from common.masking import mask_phone
 from common.uploads import SafeImageField
@@ -165,10 +166,7 @@ class VillageAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("村联络员"), ordering="liaison__username", empty_value="—")
     def liaison_name(self, obj):
-        if obj.liaison is None:
-            return None
-        profile = getattr(obj.liaison, "profile", None)
-        return (profile.full_name if profile else "") or obj.liaison.get_username()
+        return display_name(obj.liaison) or None
 
 
 def _autocomplete_view(request):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Value, When
 from django.db.models.expressions import OrderBy
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +29,7 @@ from programme.measures import onsite_mode_names
 
 from .. import services
 from ..filters import IncidentFilter, LectureFilter, WorkLogFilter, parse_month
-from ..forms import ConfirmForm, ReasonForm
+from ..forms import ConfirmForm, IncidentHandlingForm, ReasonForm, attach_errors
 from ..models import WorkLog
 from ..selectors import (
     get_worklog_for_user,
@@ -263,11 +263,48 @@ def incident_list(request):
 def incident_detail(request, pk: int):
     incident = get_object_or_404(
         incidents_visible_to(request.user).select_related(
-            "village__township", "advisor__firm", "worklog", "acknowledged_by__profile"
+            "village__township",
+            "advisor__firm",
+            "worklog",
+            "acknowledged_by__profile",
+            "handling_recorded_by__profile",
         ),
         pk=pk,
     )
-    return render(request, "ledger/incident_detail.html", {"incident": incident})
+    return _incident_page(request, incident)
+
+
+def _incident_page(request, incident, *, form=None):
+    if form is None and scope_of(request.user).is_office_of(incident.village.township_id):
+        form = IncidentHandlingForm(instance=incident)
+    return render(request, "ledger/incident_detail.html", {"incident": incident, "handling_form": form})
+
+
+@login_required
+@require_POST
+def incident_record_handling(request, pk: int):
+    incident = get_object_or_404(
+        incidents_visible_to(request.user).select_related("village__township", "advisor__firm", "worklog"),
+        pk=pk,
+    )
+    if not scope_of(request.user).is_office_of(incident.village.township_id):
+        raise PermissionDenied(_("只有本乡镇司法所可以登记处置情况。"))
+    form = IncidentHandlingForm(request.POST, instance=incident)
+    if form.is_valid():
+        try:
+            services.incident_record_handling(
+                incident=incident,
+                by=request.user,
+                handling=form.cleaned_data["handling"],
+                handled_at=form.cleaned_data["handled_at"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("处置情况已保存。"))
+            return redirect(incident)
+    incident.refresh_from_db()
+    return _incident_page(request, incident, form=form)
 
 
 @login_required

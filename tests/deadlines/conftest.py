@@ -138,7 +138,7 @@ def _programme_jobs_only(monkeypatch):
     day, are left out here and tested with the dispatcher in tests/consultations/test_resident_jobs.py."""
     from deadlines import dispatch
 
-    daily = {"escalate_resident_requests", "erase_resident_data"}
+    daily = {"escalate_resident_requests", "erase_resident_data", "escalate_incidents"}
     jobs = tuple(job for job in dispatch.JOBS if job.name not in daily)
     monkeypatch.setattr(dispatch, "JOBS", jobs)
     monkeypatch.setattr(dispatch, "JOBS_BY_NAME", {job.name: job for job in jobs})
