@@ -58,9 +58,13 @@ def service_types_visible_to(user) -> QuerySet[ServiceType]:
 class WorkLogEventInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = WorkLogEvent
     scope = worklog_events_visible_to
-    fields = ("at", "action", "by", "note", "masked_changes")
+    fields = ("at", "action", "by_name", "note", "masked_changes")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("操作人"), empty_value="—")
+    def by_name(self, obj: WorkLogEvent) -> str | None:
+        return display_name(obj.by) or None
 
     @admin.display(description=_("修改内容"))
     def masked_changes(self, obj: WorkLogEvent) -> str:
@@ -68,7 +72,7 @@ class WorkLogEventInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInli
         return json.dumps(obj.changes_shown_to(None), ensure_ascii=False)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        return super().get_queryset(request).select_related("by__profile")
 
     def has_delete_permission(self, request, obj=None):
         return False  # the trail is kept with its log
@@ -144,11 +148,11 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "fields": (
                     "status",
                     "submitted_at",
-                    ("confirmed_at", "confirmed_by", "confirmed_on_behalf"),
-                    ("verified_at", "verified_by"),
+                    ("confirmed_at", "confirmed_by_name", "confirmed_on_behalf"),
+                    ("verified_at", "verified_by_name"),
                     "return_reason",
                     "is_correction",
-                    ("created_by", "created_at", "updated_at"),
+                    ("created_by_name", "created_at", "updated_at"),
                     "client_uuid",
                 )
             },
@@ -161,13 +165,13 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "submitted_at",
         "confirmed_at",
-        "confirmed_by",
+        "confirmed_by_name",
         "confirmed_on_behalf",
         "verified_at",
-        "verified_by",
+        "verified_by_name",
         "return_reason",
         "is_correction",
-        "created_by",
+        "created_by_name",
         "created_at",
         "updated_at",
         "client_uuid",
@@ -177,6 +181,19 @@ class WorkLogAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def masked_object_phone(self, obj: WorkLog) -> str | None:
         # PIPL: masked; a bureau reveals one number, audited, on the log's page (common/phones.py).
         return mask_phone(obj.object_phone) or None
+
+    # People by their names (a liaison's login means nothing to the bureau), as on the app's pages.
+    @admin.display(description=_("确认人"), empty_value="—")
+    def confirmed_by_name(self, obj: WorkLog) -> str | None:
+        return display_name(obj.confirmed_by) or None
+
+    @admin.display(description=_("核查人"), empty_value="—")
+    def verified_by_name(self, obj: WorkLog) -> str | None:
+        return display_name(obj.verified_by) or None
+
+    @admin.display(description=_("填写人"), empty_value="—")
+    def created_by_name(self, obj: WorkLog) -> str | None:
+        return display_name(obj.created_by) or None
 
 
 @admin.register(Lecture)

@@ -51,3 +51,24 @@ def test_the_admin_shows_who_acknowledged_an_incident_by_name(client, agreement,
     assert "赵敏" in text(client.get("/admin/ledger/incident/"))
     page = text(client.get(f"/admin/ledger/incident/{incident.pk}/change/"))
     assert "赵敏" in page and ">office<" not in page
+
+
+def test_the_admin_shows_the_liaison_who_confirmed_a_log_by_name(
+    client, today, agreement, liaison_user, superuser
+):
+    worklog = WorkLogFactory(agreement=agreement, status="submitted", service_date=today)
+    client.force_login(liaison_user)
+    client.post(f"/logs/{worklog.pk}/confirm/")
+
+    client.force_login(superuser)
+    page = text(client.get(f"/admin/ledger/worklog/{worklog.pk}/change/"))
+    assert "确认人" in page and "孙丽" in page and ">liaison<" not in page
+
+
+def test_the_admins_liaison_picker_names_the_person(client, village, liaison_user, superuser):
+    client.force_login(superuser)
+    found = client.get(
+        "/admin/autocomplete/",
+        {"term": "liaison", "app_label": "villages", "model_name": "village", "field_name": "liaison"},
+    ).json()
+    assert {"id": str(liaison_user.pk), "text": "孙丽（liaison）"} in found["results"]

@@ -3,6 +3,9 @@
 import django_filters
 from django import forms
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_user_model
+
+from accounts.models import display_name
 
 from .models import Village
 
@@ -24,10 +27,16 @@ class AutocompleteView(AutocompleteJsonView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        return queryset.select_related("township") if queryset.model is Village else queryset
+        if queryset.model is Village:
+            return queryset.select_related("township")
+        if queryset.model is get_user_model():
+            return queryset.select_related("profile")
+        return queryset
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         if isinstance(obj, Village):
             result["text"] = obj.name_with_township
+        elif isinstance(obj, get_user_model()):  # a liaison picked by name, the login beside it
+            result["text"] = f"{display_name(obj)}（{obj.get_username()}）"
         return result
