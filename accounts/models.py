@@ -12,6 +12,12 @@ class Role(models.TextChoices):
     OFFICE_STAFF = "office_staff", _("司法所工作人员")
     ADVISOR = "advisor", _("法律顾问")
     LIAISON = "liaison", _("村联络员")
+    CITY_STAFF = "city_staff", _("市司法局工作人员")
+    PROVINCE_STAFF = "province_staff", _("省司法厅工作人员")
+
+
+# The level of bureau each role works at; every role not named works in a county bureau.
+BUREAU_LEVEL_OF_ROLE = {Role.CITY_STAFF: "city", Role.PROVINCE_STAFF: "province"}
 
 
 class Profile(models.Model):
@@ -59,6 +65,14 @@ class Profile(models.Model):
             raise ValidationError({"township": _("所属司法所不属于该司法局。")})
         if self.role == Role.OFFICE_STAFF and not self.township_id:
             raise ValidationError({"township": _("司法所工作人员必须指定所属司法所。")})
+        if (
+            self.bureau_id
+            and self.role
+            and self.bureau.level != BUREAU_LEVEL_OF_ROLE.get(self.role, "county")
+        ):
+            raise ValidationError(
+                {"bureau": _("该角色须属于相应层级的司法行政机关（市、省工作人员属市司法局、省司法厅）。")}
+            )
 
     @property
     def display_name(self) -> str:

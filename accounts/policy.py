@@ -7,6 +7,7 @@ A person's *reach* is how far they see, on a ladder from the widest down:
 | reach | who | sees |
 |---|---|---|
 | ALL | the system's operator (superuser) | everything, of every bureau |
+| OVERSIGHT | city and province staff (市司法局, 省司法厅) | every place of every bureau below theirs, read only |
 | BUREAU | bureau admins and staff (司法局) | every place of their bureau |
 | TOWNSHIP | justice-office staff (司法所) | their township's villages |
 | ADVISOR | a legal advisor | the villages of their own agreements |
@@ -14,7 +15,9 @@ A person's *reach* is how far they see, on a ladder from the widest down:
 | NONE | anyone else (no role) | nothing |
 
 A model's scoping function names, per reach, the lookup from the model to the place that reach is over
-(`Scope.filter`); a reach it does not name sees none of it. A new role is one entry in `ROLE_REACH` (and, for a
+(`Scope.filter`); a reach it does not name sees none of it. OVERSIGHT uses the BUREAU lookup over every bureau of
+its subtree (`Scope.bureau_ids`), so each scoping function shows a city what it shows each of its bureaus' staff;
+it never acts: the action predicates (`is_bureau`, `is_staff`, `runs_bureau`…) stay False for it. A new role is one entry in `ROLE_REACH` (and, for a
 role over several bureaus, in `Scope.bureau_ids`).
 """
 
@@ -32,6 +35,7 @@ class Reach(enum.Enum):
     """How far a person sees, widest first (the table above)."""
 
     ALL = "all"
+    OVERSIGHT = "oversight"
     BUREAU = "bureau"
     TOWNSHIP = "township"
     ADVISOR = "advisor"
@@ -45,6 +49,8 @@ ROLE_REACH: dict[str, Reach] = {
     Role.OFFICE_STAFF: Reach.TOWNSHIP,
     Role.ADVISOR: Reach.ADVISOR,
     Role.LIAISON: Reach.LIAISON,
+    Role.CITY_STAFF: Reach.OVERSIGHT,
+    Role.PROVINCE_STAFF: Reach.OVERSIGHT,
 }
 # The roles that run the programme over places (bureau and justice office), as opposed to those who serve a village.
 STAFF_REACHES = frozenset({Reach.BUREAU, Reach.TOWNSHIP})
@@ -83,6 +89,8 @@ class Scope:
     bureau_id: int | None = None
     township_id: int | None = None
     profile: Profile | None = None
+    # The bureaus an OVERSIGHT reach sees: their own and every one below it (read at `scope_of`).
+    subtree_ids: tuple[int, ...] = ()
 
     # --- who ---
 
@@ -125,9 +133,27 @@ class Scope:
         return self.role_reach is Reach.LIAISON
 
     @property
+    def is_oversight(self) -> bool:
+        """City or province staff: they read every bureau below theirs and change nothing."""
+        return self.role_reach is Reach.OVERSIGHT
+
+    @property
+    def sees_programme(self) -> bool:
+        """The programme's read pages (dashboards, ledgers, reports, reviews): staff who run it, and those above."""
+        return self.is_staff or self.is_oversight
+
+    @property
+    def reveals_phones(self) -> bool:
+        """Whether the person may reveal a personal number in full on a record's page: not those above the bureau,
+        who oversee the programme and need no one's phone (PIPL: the minimum each role needs)."""
+        return not self.is_oversight
+
+    @property
     def bureau_ids(self) -> tuple[int, ...]:
-        """The bureaus whose places a BUREAU reach sees: their own (a role over several bureaus lists them here).
-        The operator's "all" is not a list: `filter` does not narrow for them."""
+        """The bureaus whose places a BUREAU or OVERSIGHT reach sees: a bureau's staff their own, a city or province
+        its own and every bureau below it. The operator's "all" is not a list: `filter` does not narrow for them."""
+        if self.is_oversight:
+            return self.subtree_ids
         return (self.bureau_id,) if self.bureau_id is not None else ()
 
     # --- over which place ---
@@ -139,6 +165,15 @@ class Scope:
     def administers_bureau(self, bureau_id: int | None) -> bool:
         """A bureau admin of this bureau."""
         return self.is_bureau_admin and bureau_id is not None and bureau_id == self.bureau_id
+
+    def oversees_bureau(self, bureau_id: int | None) -> bool:
+        """City or province staff above this bureau: they may read its pages."""
+        return self.is_oversight and bureau_id is not None and bureau_id in self.subtree_ids
+
+    def reads_bureau(self, bureau_id: int | None) -> bool:
+        """Whether the bureau's own read pages (its dashboard, reports and ledgers) are open to this person: its
+        staff, those above it, the operator."""
+        return self.is_operator or self.runs_bureau(bureau_id) or self.oversees_bureau(bureau_id)
 
     def is_office_of(self, township_id: int | None) -> bool:
         """Justice-office staff of this township."""
@@ -167,6 +202,7 @@ class Scope:
             return queryset
         place, value = {
             Reach.BUREAU: (bureau, self._bureau_value()),
+            Reach.OVERSIGHT: (bureau, self.subtree_ids),
             Reach.TOWNSHIP: (township, self.township_id),
             Reach.ADVISOR: (advisor, self.user),
             Reach.LIAISON: (liaison, self.user),
@@ -180,6 +216,8 @@ class Scope:
         if isinstance(place, Q):
             return queryset.filter(place)
         if isinstance(value, tuple):
+            if not value:
+                return queryset.none()
             return queryset.filter(**{f"{place}__in": value})
         return queryset.filter(**{place: value})
 
@@ -220,9 +258,17 @@ def scope_of(user) -> Scope:
         bureau_id=profile.bureau_id if profile else None,
         township_id=profile.township_id if profile else None,
         profile=profile,
+        subtree_ids=_subtree_ids(profile),
     )
     user._access_scope = (key, scope)
     return scope
+
+
+def _subtree_ids(profile: Profile | None) -> tuple[int, ...]:
+    if profile is None or reach_of_role(profile.role) is not Reach.OVERSIGHT:
+        return ()
+    bureaus = Profile._meta.get_field("bureau").related_model  # villages.Bureau: villages imports the policy
+    return tuple(bureaus.objects.within(profile.bureau_id).order_by("pk").values_list("pk", flat=True))
 
 
 def is_operator(user) -> bool:

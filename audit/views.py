@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.policy import scope_of
 from common.phones import REVEALABLE, remember_revealed
 
 from .services import audit_event
@@ -18,6 +20,8 @@ def reveal_phone(request, kind: str, pk: int):
     if spec is None:
         raise Http404
     obj = get_object_or_404(spec.queryset_for(request.user), pk=pk)
+    if not scope_of(request.user).reveals_phones:
+        raise PermissionDenied
     if not getattr(obj, spec.field):
         raise Http404
     audit_event("phone_revealed", request=request, obj=obj, detail=spec.field)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,7 +30,7 @@ from programme.calendar import (
 )
 from programme.measures import Rules, Work, work_done
 from villages.models import Bureau, LecturePeriod, Township, Village
-from villages.selectors import townships_visible_to, villages_visible_to
+from villages.selectors import bureaus_visible_to, townships_visible_to, villages_visible_to
 
 from .dispatch import JOBS, TICK
 from .models import Flag, JobRun
@@ -40,9 +41,10 @@ def flags_visible_to(user) -> QuerySet[Flag]:
 
 
 def may_see_dashboard(user) -> bool:
-    """Bureau roles, justice-office staff and superusers; advisors, liaisons and people without a role may not."""
+    """Bureau roles, justice-office staff, those above the bureau (read only) and superusers; advisors, liaisons and
+    people without a role may not."""
     scope = scope_of(user)
-    return scope.is_staff or scope.is_operator
+    return scope.sees_programme or scope.is_operator
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Scope:
 
 
 def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
-    """A bureau role's or office's own scope; a superuser without one sees one bureau (`bureau_id`, or the first)."""
+    """A bureau role's or office's own scope; a superuser, or city or province staff, see one bureau of those they
+    see (`bureau_id`, or the first)."""
     scope = scope_of(user)
     if scope.is_staff:
         return Scope(
@@ -67,8 +70,10 @@ def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
             townships_visible_to(user),
             flags_visible_to(user),
         )
-    if scope.is_operator:
-        bureaus = Bureau.objects.order_by("name")
+    if scope.is_operator or scope.is_oversight:
+        bureaus = bureaus_visible_to(user).counties().order_by("name")
+        if bureau_id is not None and not bureaus.filter(pk=bureau_id).exists():
+            raise Http404
         bureau = (bureaus.filter(pk=bureau_id).first() if bureau_id else None) or bureaus.first()
         if bureau is None:
             return None
@@ -77,7 +82,7 @@ def dashboard_scope(user, *, bureau_id: int | None = None) -> Scope | None:
             Village.objects.filter(township__bureau=bureau),
             Township.objects.filter(bureau=bureau),
             Flag.objects.filter(bureau=bureau),
-            sees_job_results=True,
+            sees_job_results=scope.is_operator,
         )
     return None
 

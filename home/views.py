@@ -20,7 +20,12 @@ from ledger.models import WorkLog
 from ledger.onsite import onsite_days_of
 from ledger.selectors import incidents_visible_to, review_counts, village_progress, worklogs_visible_to
 from villages.models import Township
-from villages.selectors import townships_visible_to, villages_visible_to
+from villages.selectors import (
+    bureaus_visible_to,
+    townships_visible_to,
+    villages_visible_to,
+    with_place_counts,
+)
 
 # Rows of open incidents (office) or logs waiting for confirmation (liaison) shown on the home page.
 HOME_ROWS = 10
@@ -37,6 +42,7 @@ def home(request):
         Reach.TOWNSHIP: _office_home,
         Reach.ADVISOR: _advisor_home,
         Reach.LIAISON: _liaison_home,
+        Reach.OVERSIGHT: _oversight_home,
     }[scope.role_reach](request)
 
 
@@ -73,6 +79,16 @@ def _bureau_home(request):
         "unfiled": agreements_visible_to(user).filter(status=Agreement.Status.SIGNED).count(),
     }
     return render(request, "accounts/home_bureau.html", {"page": page, "totals": totals})
+
+
+def _oversight_home(request):
+    """A city's or province's bureaus below it, each with its places and advisors; their pages are read only."""
+    bureaus = with_place_counts(bureaus_visible_to(request.user).counties()).select_related("parent")
+    return render(
+        request,
+        "accounts/home_oversight.html",
+        {"bureaus": bureaus.order_by("parent__code", "code"), "bureau": profile_of(request.user).bureau},
+    )
 
 
 def _office_home(request):

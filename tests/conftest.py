@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import FileField
 
 from accounts.models import Role
-from villages.models import Township, Village
+from villages.models import Bureau, Township, Village
 
 from .factories import (
     PASSWORD,
@@ -258,6 +258,63 @@ def other_bureau_admin_user(other_bureau):
     )
 
 
+# --- the tree above the bureaus: a province over two cities (issue 18) ---
+
+
+@pytest.fixture
+def province_bureau(db):
+    return BureauFactory(name="河南省司法厅", level=Bureau.Level.PROVINCE)
+
+
+def _put_under(parent: Bureau, *bureaus: Bureau) -> None:
+    for county in bureaus:
+        county.parent = parent
+        county.save(update_fields=["parent"])
+
+
+@pytest.fixture
+def city_bureau(bureau, province_bureau):
+    """The city over `bureau` and a third county bureau (`sibling_bureau`), under `province_bureau`."""
+    city = BureauFactory(name="平顶山市司法局", level=Bureau.Level.CITY, parent=province_bureau)
+    _put_under(city, bureau, BureauFactory(name="卫东区司法局"))
+    return city
+
+
+@pytest.fixture
+def sibling_bureau(city_bureau):
+    return city_bureau.children.exclude(name="城关区司法局").get()
+
+
+@pytest.fixture
+def other_city_bureau(other_bureau, province_bureau):
+    """Another city of the province, over `other_bureau`."""
+    city = BureauFactory(name="洛阳市司法局", level=Bureau.Level.CITY, parent=province_bureau)
+    _put_under(city, other_bureau)
+    return city
+
+
+@pytest.fixture
+def city_user(city_bureau):
+    """City staff (市司法局) over `bureau` and `sibling_bureau`, not over `other_bureau`."""
+    return make_user_with_role(Role.CITY_STAFF, bureau=city_bureau, username="city", full_name="郑华")
+
+
+@pytest.fixture
+def other_city_user(other_city_bureau):
+    """City staff over `other_bureau` only."""
+    return make_user_with_role(
+        Role.CITY_STAFF, bureau=other_city_bureau, username="other_city", full_name="冯军"
+    )
+
+
+@pytest.fixture
+def province_user(province_bureau, city_bureau, other_city_bureau):
+    """Province staff (省司法厅) over both cities and their bureaus."""
+    return make_user_with_role(
+        Role.PROVINCE_STAFF, bureau=province_bureau, username="province", full_name="褚明"
+    )
+
+
 @pytest.fixture
 def past_agreement(advisor, vacant_village):
     """`advisor_user`'s agreement on `vacant_village` for last year (2025), ended: history, not current."""
@@ -299,6 +356,9 @@ def whole_map(
     other_advisor_user,
     liaison_user,
     other_bureau_admin_user,
+    city_user,
+    other_city_user,
+    province_user,
     stranger,
     superuser,
 ):

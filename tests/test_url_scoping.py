@@ -56,6 +56,9 @@ ROLES = (
     "other_advisor_user",  # serves `other_township_village`
     "liaison_user",  # of `village`
     "other_bureau_admin_user",
+    "city_user",  # 市司法局 over `bureau` (and a third county), read only
+    "other_city_user",  # 市司法局 over `other_bureau`
+    "province_user",  # 省司法厅 over both cities
     "stranger",  # logged in, no role
     "superuser",  # sees everything: added to every entry's `ok`, unless the entry says `forbidden` (no role)
 )

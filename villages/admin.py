@@ -8,6 +8,7 @@ from accounts.admin_mixins import ScopedAdminMixin, ScopedRelatedFieldListFilter
 from accounts.models import display_name
 from accounts.policy import is_operator
 from common.masking import mask_phone
+from common.params import parse_id
 from common.uploads import SafeImageField
 from programme.modes import ServiceMode
 
@@ -34,10 +35,20 @@ class BureauForm(forms.ModelForm):
 class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope = bureaus_visible_to
     form = BureauForm
-    list_display = ("name", "code", "phone", "max_villages_per_advisor", "service_hours_required")
+    list_display = (
+        "name",
+        "code",
+        "level",
+        "parent",
+        "phone",
+        "max_villages_per_advisor",
+        "service_hours_required",
+    )
+    list_select_related = ("parent",)
+    list_filter = ("level",)
     search_fields = ("name", "code")
     fieldsets = (
-        (None, {"fields": ("name", "code", "address", "phone")}),
+        (None, {"fields": ("name", "code", "address", "phone", ("level", "parent"))}),
         (
             _("服务要求"),
             {
@@ -89,7 +100,22 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
         (_("报表"), {"fields": ("form_province", "form_footnote")}),
     )
 
-    # A bureau admin edits their own bureau's settings; creating and removing bureaus is the superuser's.
+    # A bureau admin edits their own bureau's settings; its place in the tree, creating and removing bureaus are the
+    # superuser's.
+    def get_readonly_fields(self, request, obj=None):
+        return () if is_operator(request.user) else ("level", "parent")
+
+    def get_changeform_initial_data(self, request):
+        """A bureau added below a city or province (`?parent=<id>`) starts from the settings it publishes."""
+        initial = super().get_changeform_initial_data(request)
+        parent = Bureau.objects.filter(pk=parse_id(request.GET.get("parent"))).first()
+        if parent is not None:
+            initial.update(parent.rules_for_new_bureau())
+            initial["level"] = next(
+                (level for level, above in Bureau.PARENT_LEVEL.items() if above == parent.level), ""
+            )
+        return initial
+
     def has_add_permission(self, request):
         return is_operator(request.user)
 

@@ -24,13 +24,48 @@ class LecturePeriod(models.TextChoices):
     YEAR = "year", _("每年")
 
 
+class BureauQuerySet(models.QuerySet):
+    def within(self, bureau) -> "BureauQuerySet":
+        """`bureau` (a Bureau or its id) and every bureau below it: the tree is at most province → city → county."""
+        bureau_id = getattr(bureau, "pk", bureau)
+        return self.filter(
+            models.Q(pk=bureau_id) | models.Q(parent_id=bureau_id) | models.Q(parent__parent_id=bureau_id)
+        )
+
+    def counties(self) -> "BureauQuerySet":
+        """The county and district bureaus: those that hold townships and run the programme."""
+        return self.filter(level=Bureau.Level.COUNTY)
+
+
 class Bureau(models.Model):
-    """A county or district justice bureau: the tenant, holding the programme's settings."""
+    """A justice bureau. A county or district bureau (县级) is the tenant: it holds the townships and the
+    programme's settings. A city bureau (市司法局) oversees its counties and a province's 司法厅 its cities (seeds 003
+    and 004); they hold no townships, and their settings are the defaults a new bureau below them starts from."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级司法厅")
+        CITY = "city", _("市级司法局")
+        COUNTY = "county", _("县级司法局")
+
+    # The level a bureau's parent must have.
+    PARENT_LEVEL = {Level.COUNTY: Level.CITY, Level.CITY: Level.PROVINCE}
+    # Identity and place in the tree: what a bureau below does not take over from its parent's settings.
+    NOT_RULES = frozenset({"id", "name", "code", "address", "phone", "level", "parent", "records_start_on"})
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     code = models.CharField(_("行政区划代码"), max_length=12, unique=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices, default=Level.COUNTY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级司法行政机关"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("县级司法局的上级为市司法局，市司法局的上级为省司法厅。"),
+    )
 
     # The programme's rules; defaults follow the seeds (see DESIGN.md "The rules").
     max_villages_per_advisor = models.PositiveSmallIntegerField(
@@ -142,6 +177,8 @@ class Bureau(models.Model):
         _("年终考核开启日"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
 
+    objects = BureauQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("司法局")
         verbose_name_plural = _("司法局")
@@ -152,6 +189,10 @@ class Bureau(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.parent_id is not None and self.parent.level != self.PARENT_LEVEL.get(self.level):
+            raise ValidationError(
+                {"parent": _("上级须为：县级司法局属市司法局，市司法局属省司法厅；省司法厅没有上级。")}
+            )
         modes = self.onsite_modes
         if not isinstance(modes, list) or not modes or not set(modes) <= set(ServiceMode.values):
             raise ValidationError({"onsite_modes": _("请至少选择一种计入到村服务的服务方式。")})
@@ -159,6 +200,18 @@ class Bureau(models.Model):
             raise ValidationError(
                 {"year_end_review_opens_day": _("年终考核开启月和日须同时填写或同时留空。")}
             )
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == self.Level.COUNTY
+
+    @classmethod
+    def rule_field_names(cls) -> list[str]:
+        return [f.name for f in cls._meta.concrete_fields if f.name not in cls.NOT_RULES]
+
+    def rules_for_new_bureau(self) -> dict:
+        """The settings a bureau created below this one starts from (a city's or province's published defaults)."""
+        return {name: getattr(self, name) for name in self.rule_field_names()}
 
     def year_end_review_opens_on(self, year: int) -> date | None:
         """The day the bureau opens `year`'s year-end review within that year, or None (after 31 December)."""

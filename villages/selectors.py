@@ -1,6 +1,7 @@
 """Who may see which townships and villages. Every view, export, admin page and task goes through here."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.policy import scope_of
@@ -16,6 +17,35 @@ def bureaus_visible_to(user) -> QuerySet[Bureau]:
     if not scope.has_role:
         return Bureau.objects.none()
     return Bureau.objects.filter(pk__in=scope.bureau_ids)
+
+
+def with_place_counts(bureaus: QuerySet[Bureau]) -> QuerySet[Bureau]:
+    """Each bureau with its townships, villages and active advisors (one grouped query each, as subqueries)."""
+
+    def count_of(rows: QuerySet) -> Subquery:
+        return Subquery(
+            rows.filter(bureau_id=OuterRef("pk"))
+            .order_by()
+            .values("bureau_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
+    advisors = Bureau._meta.get_field("advisors").related_model  # advisors sits above villages
+    return bureaus.annotate(
+        township_count=Coalesce(count_of(Township.objects.all()), 0),
+        village_count=Coalesce(
+            Subquery(
+                Village.objects.filter(township__bureau_id=OuterRef("pk"))
+                .order_by()
+                .values("township__bureau_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        advisor_count=Coalesce(count_of(advisors.objects.filter(is_active=True)), 0),
+    )
 
 
 def current_agreements() -> QuerySet:

@@ -93,3 +93,53 @@ def test_it_follows_a_role_changed_on_the_same_user_object(office_user, bureau):
     give_role(office_user, Role.BUREAU_STAFF, bureau=bureau)
     office_user.profile.refresh_from_db()
     assert scope_of(office_user).is_bureau
+
+
+# --- the tree above the bureaus (issue 18) ---
+
+
+@pytest.mark.django_db
+def test_a_city_sees_every_bureau_below_it_and_none_of_another_city(
+    city_user, other_city_user, city_bureau, sibling_bureau, bureau, other_bureau
+):
+    city = scope_of(city_user)
+    assert city.reach is Reach.OVERSIGHT and city.is_oversight and city.sees_programme
+    assert set(city.bureau_ids) == {city_bureau.pk, bureau.pk, sibling_bureau.pk}
+    assert city.oversees_bureau(bureau.pk) and not city.oversees_bureau(other_bureau.pk)
+    assert scope_of(other_city_user).bureau_ids == tuple(sorted({other_bureau.pk, other_bureau.parent_id}))
+
+
+@pytest.mark.django_db
+def test_a_province_sees_its_cities_and_their_bureaus(province_user, province_bureau, bureau, other_bureau):
+    scope = scope_of(province_user)
+    assert {province_bureau.pk, bureau.pk, other_bureau.pk, bureau.parent_id, other_bureau.parent_id} <= set(
+        scope.bureau_ids
+    )
+
+
+@pytest.mark.django_db
+def test_oversight_never_acts_for_a_bureau(city_user, bureau):
+    scope = scope_of(city_user)
+    assert not (scope.is_bureau or scope.is_staff or scope.is_office or scope.is_bureau_admin)
+    assert not scope.runs_bureau(bureau.pk) and not scope.administers_bureau(bureau.pk)
+    assert scope.reads_bureau(bureau.pk)
+
+
+@pytest.mark.django_db
+def test_a_county_sees_nothing_above_it(bureau_admin_user, city_bureau, province_bureau, bureau):
+    from villages.selectors import bureaus_visible_to
+
+    assert list(bureaus_visible_to(bureau_admin_user)) == [bureau]
+    assert not scope_of(bureau_admin_user).reads_bureau(city_bureau.pk)
+
+
+@pytest.mark.django_db
+def test_an_oversight_role_belongs_to_a_bureau_of_its_level(bureau, city_bureau):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import make_user_with_role
+
+    with pytest.raises(ValidationError):
+        make_user_with_role(Role.CITY_STAFF, bureau=bureau)
+    with pytest.raises(ValidationError):
+        make_user_with_role(Role.BUREAU_STAFF, bureau=city_bureau)
