@@ -132,6 +132,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+# A read replica (README "Deployment beyond one machine"): the report pages and the workbook export read from it
+# (common/replica.py); every write, and everything else, stays on "default". Without it, nothing reads elsewhere.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A standby refuses writes anyway; this says so for a replica that would not.
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+    # A test run has no replication: there the replica is the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The alias reports read from inside common.replica.reading_from_replica() (empty: "default").
+REPLICA_DATABASE = "replica" if "replica" in DATABASES else ""
+DATABASE_ROUTERS = ["common.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -145,6 +158,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # Sessions read from Redis and written to both Redis and the database (cached_db): every web node sees every
+    # session, and a Redis restart, eviction or outage (a read is then a miss: common/cache.py) falls back to the
+    # database instead of signing everyone out, as the "cache" engine would.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Production without a shared cache is refused (system check common.E001): the search limit and the public pages'
@@ -264,6 +281,35 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploads on S3-compatible object storage (README "Deployment beyond one machine"), so that every web node and
+# worker sees the same files: S3_PUBLIC_BUCKET for "default" (public photos, served under MEDIA_URL by the proxy),
+# S3_PRIVATE_BUCKET for "private" (no anonymous access: served through the app's scoped views, common/storage.py).
+S3_PUBLIC_BUCKET = env("S3_PUBLIC_BUCKET", default="")
+S3_PRIVATE_BUCKET = env("S3_PRIVATE_BUCKET", default="")
+if S3_PUBLIC_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET):
+        raise ImproperlyConfigured("使用对象存储时须同时设置 S3_PUBLIC_BUCKET 和 S3_PRIVATE_BUCKET。")
+    if S3_PUBLIC_BUCKET == S3_PRIVATE_BUCKET:
+        raise ImproperlyConfigured("S3_PRIVATE_BUCKET 必须是不同于 S3_PUBLIC_BUCKET 的私有存储桶。")
+    _s3 = {
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,  # empty: AWS itself
+        "region_name": env("S3_REGION_NAME", default="") or None,
+        "access_key": env("S3_ACCESS_KEY_ID", default="")
+        or None,  # empty: boto3's own lookup (e.g. an IAM role)
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,  # "path" for MinIO
+        "file_overwrite": False,  # a second upload of "合同.pdf" gets a name of its own, as on disk
+        "default_acl": None,  # the buckets' own policies decide
+    }
+    STORAGES["default"] = {
+        "BACKEND": "common.storage.SiteServedS3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET, "base_url": "/" + MEDIA_URL.lstrip("/")},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "common.storage.SiteServedS3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET, "base_url": "/private/"},
+    }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")

@@ -12,6 +12,7 @@ Fixtures that make agreements "current" travel in time to `today` (2026-06-15, A
 on the real date; a test that asks for any of them runs on that day.
 """
 
+import copy
 import importlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -39,6 +40,24 @@ from .factories import (
 )
 
 TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a second database on the same server as the "replica" alias, a real one (not a mirror), for
+    tests/deployment/test_replica.py. pytest-django creates it only when a collected test asks for it, and nothing
+    reads from it unless a test sets REPLICA_DATABASE (the settings have none without DATABASE_REPLICA_URL)."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        return
+    test_name = default["TEST"].get("NAME") or f"test_{default['NAME']}"
+    settings.DATABASES["replica"] = {
+        **copy.deepcopy(default),
+        "ATOMIC_REQUESTS": False,
+        "TEST": {**default["TEST"], "NAME": f"{test_name}_replica", "MIRROR": None},
+    }
 
 
 @pytest.fixture(autouse=True)

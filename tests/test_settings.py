@@ -145,3 +145,106 @@ def test_every_setting_the_code_reads_is_declared_in_the_settings_module():
         and "getattr(settings," in path.read_text(encoding="utf-8")
     ]
     assert readers == []
+
+
+# --- more than one machine (README "Deployment beyond one machine") ---
+
+PRINT_DEPLOYMENT = (
+    SETUP
+    + "; import json; from django.conf import settings as s; from django.core.files.storage import storages; "
+    + "from django.urls import resolve; d, p = storages['default'], storages['private']; print(json.dumps({"
+    + "'SESSION_ENGINE': s.SESSION_ENGINE, 'CACHE': s.CACHES['default']['BACKEND'], "
+    + "'STORAGES': {k: v['BACKEND'] for k, v in s.STORAGES.items()}, "
+    + "'REPLICA': s.REPLICA_DATABASE, 'DATABASES': {k: {'NAME': v['NAME'], 'MIRROR': v['TEST'].get('MIRROR'), "
+    + "'ATOMIC_REQUESTS': v.get('ATOMIC_REQUESTS', False), 'OPTIONS': v.get('OPTIONS', {}).get('options')} "
+    + "for k, v in s.DATABASES.items()}, "
+    + "'buckets': [getattr(d, 'bucket_name', None), getattr(p, 'bucket_name', None)], "
+    + "'endpoint': getattr(p, 'endpoint_url', None), 'addressing': getattr(p, 'addressing_style', None), "
+    + "'overwrite': getattr(p, 'file_overwrite', None), "
+    + "'public_url': d.url('advisors/photos/张明.jpg'), 'private_url': p.url('agreements/2026/协议.pdf'), "
+    + "'private_view': resolve(p.url('agreements/2026/协议.pdf')).url_name}))"
+)
+S3 = {
+    "S3_PUBLIC_BUCKET": "cunju-public",
+    "S3_PRIVATE_BUCKET": "cunju-private",
+    # Nothing answers here: building the storages and their URLs must not reach the network.
+    "S3_ENDPOINT_URL": "http://192.0.2.1:9000",
+    "S3_ACCESS_KEY_ID": "cunju",
+    "S3_SECRET_ACCESS_KEY": "a-secret-for-the-test",
+    "S3_ADDRESSING_STYLE": "path",
+}
+
+
+def deployment(**env: str) -> dict:
+    result = run_python(PRINT_DEPLOYMENT, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_one_machine_keeps_sessions_in_the_database_files_on_disk_and_no_replica():
+    config = deployment()
+
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert (
+        config["STORAGES"]["default"]
+        == config["STORAGES"]["private"]
+        == ("django.core.files.storage.FileSystemStorage")
+    )
+    assert config["REPLICA"] == "" and list(config["DATABASES"]) == ["default"]
+    assert config["private_url"] == "/private/agreements/2026/%E5%8D%8F%E8%AE%AE.pdf"
+
+
+def test_redis_holds_the_cache_and_the_sessions_backed_by_the_database():
+    config = deployment(REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert config["CACHE"] == "common.cache.TolerantRedisCache"
+    assert config["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_s3_buckets_take_the_uploads_with_the_sites_own_urls():
+    config = deployment(**S3)
+
+    assert (
+        config["STORAGES"]["default"] == config["STORAGES"]["private"] == "common.storage.SiteServedS3Storage"
+    )
+    assert config["STORAGES"]["staticfiles"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    assert config["buckets"] == ["cunju-public", "cunju-private"]
+    assert (config["endpoint"], config["addressing"], config["overwrite"]) == (
+        "http://192.0.2.1:9000",
+        "path",
+        False,
+    )
+    # Public files under MEDIA_URL (the proxy forwards it to the public bucket); private ones through the scoped view.
+    assert config["public_url"] == "/media/advisors/photos/%E5%BC%A0%E6%98%8E.jpg"
+    assert config["private_url"] == "/private/agreements/2026/%E5%8D%8F%E8%AE%AE.pdf"
+    assert config["private_view"] == "agreement_scan"
+
+
+@pytest.mark.parametrize(
+    "buckets",
+    [
+        {"S3_PUBLIC_BUCKET": "cunju-public"},
+        {"S3_PRIVATE_BUCKET": "cunju-private"},
+        {"S3_PUBLIC_BUCKET": "cunju", "S3_PRIVATE_BUCKET": "cunju"},
+    ],
+)
+def test_s3_needs_two_distinct_buckets(buckets):
+    result = run_python(SETUP, **buckets)
+
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and "S3_" in result.stderr
+
+
+def test_a_replica_url_adds_a_read_only_replica_alias_that_mirrors_default_in_test_runs():
+    config = deployment(
+        DATABASE_URL="postgres://cunju:pw@primary:5432/cunju",
+        DATABASE_REPLICA_URL="postgres://cunju:pw@replica:5432/cunju",
+    )
+
+    assert config["REPLICA"] == "replica"
+    assert config["DATABASES"]["default"]["ATOMIC_REQUESTS"] is True
+    assert config["DATABASES"]["replica"] == {
+        "NAME": "cunju",
+        "MIRROR": "default",
+        "ATOMIC_REQUESTS": False,
+        "OPTIONS": "-c default_transaction_read_only=on",
+    }

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.policy import scope_of
 from common.once import OneTimeTokenForm, create_once
 from common.params import parse_id
+from common.replica import reads_from_replica
 from ledger.renderers import report_download, report_format
 from villages.selectors import townships_visible_to
 
@@ -118,6 +119,7 @@ def payout_deduction_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def year_report(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_period_for_user(request.user, pk)
     scope = scope_of(request.user)

@@ -2,6 +2,7 @@
 
 Every object a form is about is found through the scoping selectors: outside the user's scope, 404. An advisor gets
 their own villages' forms, a justice office its township's, the bureau everything; liaisons print single logs only.
+Every page here only reads: with a read replica it reads from there (common/replica.py).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from accounts.policy import scope_of
 from advisors.models import Agreement
 from advisors.selectors import agreements_visible_to
 from common.pagination import paginate
+from common.replica import reads_from_replica
 from villages.models import Bureau, Township, Village
 from villages.selectors import bureaus_visible_to, villages_visible_to
 
@@ -90,6 +92,7 @@ def _respond(request: HttpRequest, report: reports.Report, fmt: str) -> HttpResp
 
 
 @login_required
+@reads_from_replica
 def reports_index(request: HttpRequest) -> HttpResponse:
     if not _reports_role(request.user):
         raise Http404
@@ -123,6 +126,7 @@ def _worklog_response(request: HttpRequest, logs, title: str, filename: str) -> 
 
 
 @login_required
+@reads_from_replica
 def report_worklog(request: HttpRequest, pk: int) -> HttpResponse:
     """Form 1 for one log (whoever may read the log may print it)."""
     log = get_worklog_for_user(request.user, pk)
@@ -131,6 +135,7 @@ def report_worklog(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_worklogs(request: HttpRequest) -> HttpResponse:
     """Form 1 in a batch, one counted log per page: a village's month or year (month=0), or a township's month."""
     year = _year(request)
@@ -153,6 +158,7 @@ def report_worklogs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_ledger(request: HttpRequest) -> HttpResponse:
     """Form 2: one advisor's annual ledger for one village."""
     advisor_id = _int(request, "advisor", None, 1, 2**31)
@@ -170,6 +176,7 @@ def report_ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_township_month(request: HttpRequest) -> HttpResponse:
     """Form 3: the township's villages in one month (justice office staff and bureau roles)."""
     checked = townships_checked_by(request.user)
@@ -186,6 +193,7 @@ def report_township_month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_statistics(request: HttpRequest) -> HttpResponse:
     """Form 4: the bureau's half-year or year by township and by advisor (bureau roles).
 
