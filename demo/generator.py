@@ -59,6 +59,7 @@ class ScaleSpec:
     villages: int
     advisors: int
     townships_per_county: int = 12
+    account_prefix: str = "adv"  # the advisors' generated logins: adv00001…
 
 
 SCALES: dict[str, ScaleSpec] = {
@@ -71,8 +72,10 @@ SCALES: dict[str, ScaleSpec] = {
         80,
         townships_per_county=15,
     ),
+    # The larger scales are one bureau of a city's or province's size, for the benchmark (named apart from the tree's
+    # city and province above the demo).
     "city": ScaleSpec(
-        "平顶山市司法局",
+        "平顶山市辖区司法局（规模演示）",
         "410400",
         "平顶山市新华区建设路中段16号",
         tuple(f"4104{k:02d}" for k in range(1, 11)),
@@ -80,7 +83,7 @@ SCALES: dict[str, ScaleSpec] = {
         700,
     ),
     "province": ScaleSpec(
-        "河南省司法厅",
+        "河南省全省司法局（规模演示）",
         "410000",
         "郑州市金水区经三路12号",
         tuple(f"41{c:02d}{k:02d}" for c in range(1, 18) for k in range(1, 10))[:150],
@@ -89,6 +92,28 @@ SCALES: dict[str, ScaleSpec] = {
     ),
 }
 DEMO_BUREAU_CODES = tuple(spec.bureau_code for spec in SCALES.values())
+
+# The tree above the district demo (issue 18): the province's 司法厅 over two cities; 平顶山 oversees the demo
+# district and two smaller districts, 洛阳 one. (code, name, address)
+DEMO_PROVINCE = ("410000000", "河南省司法厅", "郑州市金水区经三路12号")
+DEMO_CITIES = {
+    "410400000": ("平顶山市司法局", "平顶山市新华区建设路中段16号"),
+    "410300000": ("洛阳市司法局", "洛阳市洛龙区开元大道218号"),
+}
+DEMO_SMALL_COUNTIES = (  # (city code, spec): a few townships each, with a year of activity
+    (
+        "410400000",
+        ScaleSpec("平顶山市卫东区司法局", "410403", "平顶山市卫东区建设路东段", ("410403",), 36, 12, 4, "wd"),
+    ),
+    (
+        "410400000",
+        ScaleSpec("平顶山市湛河区司法局", "410411", "平顶山市湛河区南环路", ("410411",), 30, 10, 3, "zh"),
+    ),
+    (
+        "410300000",
+        ScaleSpec("洛阳市西工区司法局", "410303", "洛阳市西工区中州中路", ("410303",), 30, 10, 3, "xg"),
+    ),
+)
 
 # --- word lists ---
 
@@ -190,6 +215,8 @@ def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
             seed_residents(bureau, today=timezone.localdate(), seed=seed)
             _analyze()  # the reviews' aggregates are planned on the loaded tables, not on empty ones
             seed_reviews(bureau, today=timezone.localdate(), seed=seed)
+            if scale == "district":
+                _small_counties(seed=seed, years=years)
             rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
     if created:
         _analyze()
@@ -219,6 +246,51 @@ def summarize(bureau: Bureau, *, created: bool, logins: list[DemoLogin]) -> Summ
     )
 
 
+# --- the tree above the demo bureau ---
+
+
+def demo_tree(bureau: Bureau) -> tuple[Bureau, Bureau]:
+    """The demo's province and the city over `bureau` (made if missing: a database seeded before the tree gets
+    them too); returns (province, city)."""
+    code, name, address = DEMO_PROVINCE
+    province, _created = Bureau.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "address": address,
+            "level": Bureau.Level.PROVINCE,
+            "form_province": "河南省",
+        },
+    )
+    for city_code, (city_name, city_address) in DEMO_CITIES.items():
+        Bureau.objects.get_or_create(
+            code=city_code,
+            defaults={
+                "name": city_name,
+                "address": city_address,
+                "level": Bureau.Level.CITY,
+                "parent": province,
+                **province.rules_for_new_bureau(),
+            },
+        )
+    city = Bureau.objects.get(code="410400000")
+    if bureau.parent_id is None and bureau.level == Bureau.Level.COUNTY:
+        bureau.parent = city
+        bureau.save(update_fields=["parent"])
+    return province, bureau.parent or city
+
+
+def _small_counties(*, seed: int, years: int) -> None:
+    """The other districts of the demo's cities: small, with their own activity, so the oversight pages compare."""
+    today = timezone.localdate()
+    for offset, (city_code, spec) in enumerate(DEMO_SMALL_COUNTIES, start=1):
+        county = _Generator(spec, seed + offset, today, years=years).run()
+        county.parent = Bureau.objects.get(code=city_code)
+        county.records_start_on = date(today.year - years + 1, 1, 1)
+        county.save(update_fields=["parent", "records_start_on"])
+        generate_activity(county, seed=seed + offset, today=today, years=years)
+
+
 # --- the demo logins ---
 
 STAFF_LOGINS = (
@@ -226,6 +298,7 @@ STAFF_LOGINS = (
     ("bureau", Role.BUREAU_STAFF, "李娜"),
     ("office", Role.OFFICE_STAFF, "王芳"),
 )
+OVERSIGHT_LOGINS = (("city", Role.CITY_STAFF, "赵磊"), ("province", Role.PROVINCE_STAFF, "孙静"))
 ADVISOR_LOGINS = ("advisor", "advisor2")
 LIAISON_LOGIN = ("liaison", "刘洋")
 
@@ -310,6 +383,12 @@ def ensure_demo_users(bureau: Bureau) -> list[DemoLogin]:
         village.save(update_fields=["liaison"])
     user_assign_role(user=user, role=Role.LIAISON, bureau=bureau, full_name=full_name)
     logins.append(DemoLogin(username, str(Role.LIAISON.label), full_name))
+
+    province, city = demo_tree(bureau)
+    for (username, role, full_name), above in zip(OVERSIGHT_LOGINS, (city, province), strict=True):
+        user = _demo_user(username)
+        user_assign_role(user=user, role=role, bureau=above, full_name=full_name)
+        logins.append(DemoLogin(username, str(role.label), full_name))
     return logins
 
 
@@ -525,7 +604,7 @@ class _Generator:
         # Generated accounts for all but the two demo advisors (their logins come from ensure_demo_users).
         people = [self._person() for _ in homes]
         users = [
-            get_user_model()(username=f"adv{n:05d}", password=make_password(None))
+            get_user_model()(username=f"{self.spec.account_prefix}{n:05d}", password=make_password(None))
             for n in range(1, len(homes) - 1)
         ]
         users = get_user_model().objects.bulk_create(users, batch_size=BATCH_SIZE)
@@ -553,11 +632,11 @@ class _Generator:
             years = self.rng.randint(2, 25)
             since = self.year - years
             if kind == kinds.LEGAL_WORKER:
-                licence = f"{home.code[:4]}{since}{i + 1:07d}"
+                licence = f"{home.code[:6]}{since}{i + 1:07d}"
                 title, practice = "基层法律服务工作者", "从事基层法律服务"
             else:
                 category = "3" if kind == kinds.PUBLIC_LAWYER else "1"
-                licence = f"{category}{home.code[:4]}{since}{int(male)}{i + 1:07d}"
+                licence = f"{category}{home.code[:6]}{since}{int(male)}{i + 1:07d}"
                 title, practice = str(kind.label), "执业"
             areas = "、".join(self.rng.sample(EXPERTISE, 2))
             advisors.append(

@@ -187,9 +187,10 @@ def review_counts(user) -> ReviewCounts:
 
 
 def townships_checked_by(user) -> QuerySet[Township]:
-    """The townships whose monthly check a person may open: office staff their own, bureau roles any of theirs."""
+    """The townships whose monthly check a person may open: office staff their own, bureau roles any of theirs, the
+    cities and provinces above them any below them (read only)."""
     scope = scope_of(user)
-    if scope.is_operator or scope.is_staff:
+    if scope.is_operator or scope.sees_programme:
         return townships_visible_to(user)
     return Township.objects.none()
 

@@ -66,6 +66,46 @@ EVERYONE = frozenset(ROLES)
 BUREAU = frozenset({"bureau_admin_user", "bureau_staff_user"})
 OTHER_BUREAU = frozenset({"other_bureau_admin_user"})
 ADVISORS = frozenset({"advisor_user", "other_advisor_user"})
+# City and province staff (issue 18) read what the staff of the bureaus below them read, and act on nothing: a page
+# of a record in their subtree answers 200, an action on it 403 (they see it but may not), anything else 404. The
+# cities' subtrees: `city_user` over `bureau`, `other_city_user` over `other_bureau`, `province_user` over both.
+OVERSIGHT_OVER = {
+    "city_user": ("bureau_staff_user",),
+    "other_city_user": ("other_bureau_admin_user",),
+    "province_user": ("bureau_staff_user", "other_bureau_admin_user"),
+}
+# Read pages of their subtree that stay the bureau's or the office's own: the money (payout), the residents' personal
+# requests and ratings, the ledgers' working pages (the oversight pages show their state), the printed posters.
+OVERSIGHT_REFUSED_READS = {
+    "assessment:payout_sheet",
+    "assessment:year_report",
+    "consultations:request_list",
+    "consultations:rating_list",
+    "ledger:ledger_overview",
+    "ledger:ledger_township",
+    "ledger:ledger_township_forward",
+    "ledger:ledger_month",
+    "ledger:worklog_edit",
+    "publicity:township_posters",
+}
+# Pages of the bureau's own work lists (searches, forms, the staff's queues) that are not for those above it.
+OVERSIGHT_UNSEEN = {
+    "otp_setup",  # a second factor is for those who change records
+    "ledger:export_list",  # the bureau's export jobs (its downloads are open to them)
+    "imports:index",
+    "imports:template",
+    "imports:roster",
+    "imports:detail",
+}
+# Forms that create a record: they see the page refused (403), like the bureau's other actions.
+OVERSIGHT_REFUSED_READS |= {
+    "ledger:worklog_create",
+    "ledger:lecture_create",
+    "ledger:incident_create",
+    "assessment:return_visit_create",
+    "assessment:inspection_create",
+}
+
 # Bureau roles and justice-office staff, of either bureau.
 STAFF = BUREAU | OTHER_BUREAU | {"office_user", "other_office_user"}
 
@@ -116,12 +156,14 @@ class Case:
     redirects: bool = False  # a public GET that answers with a redirect
     sent_on: Set[str] = frozenset()  # the personas redirected (302) to the object's own page
 
-    def expected(self, role: str | None) -> int:
+    def expected(self, role: str | None, key: str = "") -> int:
         """The status for `role`; None is an anonymous visitor (of a public page)."""
         if self.public:
             if not self.ok:
                 return 404
             return 302 if self.redirects else 200
+        if role in OVERSIGHT_OVER:
+            return self.expected_above(role, key)
         if role in self.forbidden:
             return 403
         if role in self.sent_on:
@@ -129,6 +171,19 @@ class Case:
         if role in self.ok or (role == "superuser" and not self.personal):
             return 302 if self.method == "post" else 200
         return 404
+
+
+    def expected_above(self, role: str, key: str) -> int:
+        """City or province staff: what the bureau staff below them see, read only (OVERSIGHT_OVER)."""
+        if self.personal or key in OVERSIGHT_UNSEEN:
+            return 404
+        if EVERYONE <= self.ok:  # the same answer for every role
+            return 302 if self.method == "post" else 200
+        if not any(staff in self.ok | self.forbidden for staff in OVERSIGHT_OVER[role]):
+            return 404
+        if self.method == "post" or key in OVERSIGHT_REFUSED_READS:
+            return 403
+        return 200
 
 
 def pk_of(name: str) -> Callable[[SimpleNamespace], dict]:
@@ -1702,7 +1757,7 @@ TABLE = [(key, index) for key, cases in URLS.items() for index in range(len(case
 @pytest.mark.parametrize(("key", "index"), TABLE, ids=[f"{key}-{index}" for key, index in TABLE])
 def test_it_answers_each_role_as_the_table_says(client, whole_map, key, index):
     case = URLS[key][index]
-    expected = {role: case.expected(role) for role in ROLES}
+    expected = {role: case.expected(role, key) for role in ROLES}
 
     answered = {}
     for role in ROLES:

@@ -30,9 +30,10 @@ from ..selectors import get_worklog_for_user, townships_checked_by, worklogs_vis
 
 
 def _reports_role(user) -> bool:
-    """Staff roles, advisors and the superuser have reports; liaisons and users without a role do not."""
+    """Staff roles, those above them (read only), advisors and the superuser have reports; liaisons and users without
+    a role do not."""
     scope = scope_of(user)
-    return scope.is_operator or scope.is_staff or scope.is_advisor
+    return scope.is_operator or scope.sees_programme or scope.is_advisor
 
 
 def report_agreements(user) -> QuerySet[Agreement]:
@@ -51,10 +52,11 @@ def report_villages(user) -> QuerySet[Village]:
 
 
 def report_bureaus(user) -> QuerySet[Bureau]:
-    """The bureau-wide statistics: bureau roles (and the superuser) only."""
+    """The bureau-wide statistics: bureau roles, the cities and provinces above them (and the superuser) only; a
+    city or province chooses among the county bureaus below it."""
     scope = scope_of(user)
-    if scope.is_operator or scope.is_bureau:
-        return bureaus_visible_to(user)
+    if scope.is_operator or scope.is_bureau or scope.is_oversight:
+        return bureaus_visible_to(user).counties()
     return Bureau.objects.none()
 
 

@@ -20,6 +20,8 @@ DEMO_USERS = {
     "advisor": Role.ADVISOR,
     "advisor2": Role.ADVISOR,
     "liaison": Role.LIAISON,
+    "city": Role.CITY_STAFF,
+    "province": Role.PROVINCE_STAFF,
 }
 
 
@@ -49,14 +51,29 @@ def test_it_seeds_a_district_whose_demo_users_log_in_with_the_demo_password(clie
     output = seed()
 
     assert "已生成演示数据" in output
-    assert Township.objects.count() == 15
-    assert Village.objects.count() == 250
+    assert Township.objects.filter(bureau__code="410404").count() == 15
+    assert Village.objects.filter(township__bureau__code="410404").count() == 250
     for username, role in DEMO_USERS.items():
         user = get_user_model().objects.get(username=username)
         assert user.profile.role == role
         assert user.check_password(settings.DEMO_PASSWORD)
         assert not user.is_superuser
     assert client.login(username="advisor", password="Demo@2026")
+
+
+def test_it_puts_the_district_in_a_city_of_three_districts_under_the_province(client):
+    """Issue 18: the demo has a city with at least three county bureaus, and a province over two cities; the
+    `city` and `province` logins read them."""
+    seed()
+    city = get_user_model().objects.get(username="city").profile.bureau
+    province = get_user_model().objects.get(username="province").profile.bureau
+    assert city.level == Bureau.Level.CITY and province.level == Bureau.Level.PROVINCE
+    assert city.children.count() >= 3 and city.parent == province
+    assert Bureau.objects.within(province).counties().count() == 4
+    assert all(county.townships.exists() for county in Bureau.objects.counties())
+    assert client.login(username="city", password="Demo@2026")
+    page = client.get("/").content.decode()
+    assert "平顶山市石龙区司法局" in page and "洛阳市西工区司法局" not in page
 
 
 def test_it_covers_every_village_and_keeps_every_advisor_within_the_limit():
@@ -70,7 +87,7 @@ def test_it_covers_every_village_and_keeps_every_advisor_within_the_limit():
         per_village[village_id] += 1
         per_advisor[advisor_id] = per_advisor.get(advisor_id, 0) + 1
     assert set(per_village.values()) == {1}
-    assert max(per_advisor.values()) <= Bureau.objects.get().max_villages_per_advisor
+    assert max(per_advisor.values()) <= Bureau.objects.get(code="410404").max_villages_per_advisor
 
 
 def test_it_gives_the_demo_users_their_places():
