@@ -177,7 +177,7 @@ class Case:
         """City or province staff: what the bureau staff below them see, read only (OVERSIGHT_OVER)."""
         if self.personal or key in OVERSIGHT_UNSEEN:
             return 404
-        if EVERYONE <= self.ok:  # the same answer for every role
+        if self.ok >= EVERYONE:  # the same answer for every role
             return 302 if self.method == "post" else 200
         if not any(staff in self.ok | self.forbidden for staff in OVERSIGHT_OVER[role]):
             return 404
