@@ -172,7 +172,6 @@ class Case:
             return 302 if self.method == "post" else 200
         return 404
 
-
     def expected_above(self, role: str, key: str) -> int:
         """City or province staff: what the bureau staff below them see, read only (OVERSIGHT_OVER)."""
         if self.personal or key in OVERSIGHT_UNSEEN:
