@@ -34,6 +34,8 @@ class YearEnd:
 
     @property
     def where(self) -> str:
+        if self.subtree.root is None:
+            return _("各地")  # the operator's every bureau
         return {
             Bureau.Level.PROVINCE: _("全省"),
             Bureau.Level.CITY: _("全市"),

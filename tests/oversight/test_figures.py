@@ -102,7 +102,8 @@ def test_the_year_end_paragraph_is_written_from_the_same_numbers_seed_004(work):
     assert "共有村(居)法律顾问3名，服务村(社区)4个，覆盖率80.0%" in data.paragraph
     assert "为村(社区)群众提供法律咨询6人次" in data.paragraph
     assert "调解矛盾纠纷1起，其中，重大疑难矛盾纠纷或信访积案1起" in data.paragraph
-    assert data.paragraph.startswith("2026年上半年，")
+    assert data.paragraph.startswith("2026年上半年（截至2026年6月15日），各地共有")
+    assert year_end(subtree, period("2026-05"), TODAY).paragraph.startswith("2026年5月，各地共有")
 
 
 def test_a_sheet_groups_counties_under_their_city_with_a_subtotal(work):
