@@ -128,7 +128,7 @@ def coverage_rate(values: Values) -> Values:
 def percent(part: int, whole: int) -> Decimal | str:
     if not whole:
         return "—"
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+    return (Decimal(100) * part / whole).quantize(Decimal("0.01"))
 
 
 # --- 台账报送 ---

@@ -8,7 +8,7 @@ its county bureaus, the ones that hold townships, grouped under their city when 
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -107,7 +107,8 @@ def county_overseen(user, pk: int) -> Bureau:
 
 def roots_overseen(user) -> QuerySet[Bureau]:
     """The bureaus above counties the person may choose as a page's subtree (their own, the cities below it)."""
-    return bureaus_overseen(user).exclude(level=Bureau.Level.COUNTY).order_by("level", "code")
+    top_first = F("parent_id").asc(nulls_first=True)
+    return bureaus_overseen(user).exclude(level=Bureau.Level.COUNTY).order_by(top_first, "code")
 
 
 def oversees_parent(user, bureau: Bureau) -> bool:

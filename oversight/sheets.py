@@ -87,7 +87,7 @@ def _review_columns() -> list[Column]:
     return [
         Column(_("考核期状态"), 9),
         _int(_("参加考核（人）")),
-        _int(_("已定等次"), 8, tiers),
+        _int(_("合计"), 7, tiers),
         *(_int(str(tier.label), 7, tiers) for tier in figures.REVIEW_TIERS),
         _int(_("待定等次"), 8),
         _int(_("异议待答复"), 8),

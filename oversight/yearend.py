@@ -90,7 +90,7 @@ class YearEnd:
         ) % {
             "when": when,
             "where": self.where,
-            "rate": self.rate,
+            "rate": f"{self.rate:.1f}" if isinstance(self.rate, Decimal) else self.rate,
             "hours": _hours(n["hours"]),
             **{key: n.get(key, 0) for key in _PARAGRAPH_KEYS},
         }
