@@ -217,8 +217,12 @@ class Agreement(models.Model):
     @property
     def filing_deadline(self) -> date:
         """31 March of the start year; an agreement that starts later has one month from its start."""
-        deadline = self.village.township.bureau.agreement_filing_deadline(self.start_date.year)
-        return max(deadline, self.start_date + timedelta(days=30))
+        return self.filing_deadline_of(self.village.township.bureau, self.start_date)
+
+    @staticmethod
+    def filing_deadline_of(bureau, start_date: date) -> date:
+        """The filing deadline of an agreement of `bureau` starting on `start_date` (`filing_deadline`)."""
+        return max(bureau.agreement_filing_deadline(start_date.year), start_date + timedelta(days=30))
 
     # --- the rules (also run by the admin's forms through full_clean) ---
 

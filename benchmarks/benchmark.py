@@ -452,6 +452,40 @@ def _review(scene: Scene) -> Operation:
     )
 
 
+# The oversight pages (oversight/, issue 18) as the widest demo overseer: the province, else the city. Each reads a
+# fixed number of grouped queries whatever the number of bureaus; the goal is the province-year's second.
+OVERSIGHT_PAGES = [
+    ("oversight_coverage", "上级监督：覆盖情况（全年）", "coverage/"),
+    ("oversight_ledgers", "上级监督：台账报送（全年）", "ledgers/"),
+    ("oversight_incidents", "上级监督：涉稳事项（全年）", "incidents/"),
+    ("oversight_reviews", "上级监督：考核等次（全年）", "reviews/"),
+    ("oversight_statistics", "上级监督：统计表（全年）", "statistics/"),
+    ("oversight_year_end", "上级监督：年度数据（全年）", "year-end/"),
+    ("oversight_statistics_xlsx", "上级监督：统计表 xlsx（全年）", "statistics/?format=xlsx&"),
+]
+OVERSIGHT_QUERIES = 16  # the session, the person, the subtree, the picker and the section's grouped queries
+
+
+def _oversight(name: str, label: str, path: str, year: int) -> Operation:
+    User = get_user_model()
+    overseer = (
+        User.objects.filter(username="province").first() or User.objects.filter(username="city").first()
+    )
+    if overseer is None:
+        raise LookupError("no demo city or province user (seed_demo with the bureau tree)")
+    separator = "" if path.endswith("&") else "?"
+    url = f"/oversight/{path}{separator}period={year}"
+    return Operation(
+        name,
+        label,
+        rolled_back(_get(_client(overseer), url)),
+        lambda sql, _value: replay(sql),
+        goal_ms=1000,
+        max_queries=OVERSIGHT_QUERIES,
+        notes={"url": url, "user": overseer.username},
+    )
+
+
 def operations(scene: Scene, scale: str) -> list[tuple[str, Callable[[], Operation]]]:
     """The operations measured, each made lazily: one that cannot be set up is reported, not fatal."""
     dashboard_goal = DASHBOARD_GOAL_MS[scale]
@@ -563,6 +597,10 @@ def operations(scene: Scene, scale: str) -> list[tuple[str, Callable[[], Operati
         ("annual_ledger_pdf", annual_pdf),
         ("month_end_job", lambda: _job(scene)),
         ("half_year_review", lambda: _review(scene)),
+        *(
+            (name, lambda name=name, label=label, path=path: _oversight(name, label, path, scene.year))
+            for name, label, path in OVERSIGHT_PAGES
+        ),
     ]
 
 

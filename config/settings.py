@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "deadlines",
     "imports",
     "demo",
+    "oversight",
     "home",
     # --- audit (安全审计): one append-only trail; auditlog before audit (audit/admin.py replaces its admin)
     "auditlog",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("public/", include("publicity.urls")),
     path("reviews/", include("assessment.urls")),
     path("imports/", include("imports.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
     # Private storage's base URL: every file behind it is served by a view that checks the user's scope.
     path("private/agreements/<path:name>", advisor_views.agreement_scan, name="agreement_scan"),

@@ -669,6 +669,56 @@ def work_statistics(*, bureau: Bureau, year: int, half: int | None = None) -> Re
     )
 
 
+def statistics_columns(types: list[ServiceType] | None = None) -> list[Column]:
+    """The counted columns of the statistics form (seed 004's categories, then lectures, visits, hours and logs), as
+    `bureaus_statistics` fills them: for a table of another shape (by bureau, oversight/)."""
+    types = _service_types() if types is None else types
+    return [*_type_columns(types, "服务事项（件/次）", major_disputes=True), *_STATISTICS_AFTER]
+
+
+def statistics_keys(types: list[ServiceType] | None = None) -> list[str]:
+    """What each of `statistics_columns` counts, by name: the service types' codes (consultation in person-times),
+    "major_disputes" after the mediations, then "lectures", "onsite", "hours" and "logs"."""
+    types = _service_types() if types is None else types
+    keys = []
+    for t in types:
+        keys.append(t.code)
+        if t.code == ServiceType.MEDIATION:
+            keys.append("major_disputes")
+    return [*keys, "lectures", "onsite", "hours", "logs"]
+
+
+def service_types() -> list[ServiceType]:
+    """The service types in the form's order."""
+    return _service_types()
+
+
+def statistics_totals_row(rows: list[list[Any]], start: int = 0) -> list[Any]:
+    """The form's column sums of `rows` from column `start` on (numbers summed, text left empty)."""
+    width = len(rows[0]) if rows else 0
+    return [_sum_column(rows, index) for index in range(start, width)]
+
+
+def bureaus_statistics(
+    *,
+    bureau_ids: Iterable[int],
+    year: int,
+    first_month: int,
+    last_month: int,
+    types: list[ServiceType] | None = None,
+) -> dict[int, list[Any]]:
+    """The statistics form's counted columns (`statistics_columns`) per bureau over whole months of one year, summed
+    from the monthly rollup in one grouped query whatever the number of bureaus (with the service types given, one
+    in all). A bureau without counted logs in the months has zeros."""
+    types = _service_types() if types is None else types
+    ids = list(bureau_ids)
+    rollup = WorkLogMonthly.objects.filter(
+        bureau_id__in=ids, year=year, month__gte=first_month, month__lte=last_month
+    )
+    totals, by_type = _rollup_counts(rollup, "bureau_id", types)
+    return {pk: _statistics_numbers(totals, by_type, pk, types) for pk in ids}
+
+
 def statistics_townships(bureau: Bureau) -> QuerySet[Township]:
     """The rows of the form by township: every township of the bureau, in code order."""
     return Township.objects.filter(bureau=bureau).order_by("code")

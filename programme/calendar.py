@@ -6,6 +6,7 @@ Asia/Shanghai calendar date. A due day that falls on a weekend or holiday keeps 
 """
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -72,6 +73,38 @@ _OF = {MONTH: month_of, QUARTER: quarter_of, HALF: half_of, YEAR: year_of}
 def period_of(kind: str, day: date) -> Period:
     """The period of `kind` (month, quarter, half, year) that holds `day`."""
     return _OF[kind](day)
+
+
+# A period's label (`Period.label`): 2026, 2026-03, 2026-Q1, 2026-H1.
+_LABEL_RE = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?")
+LABEL_YEARS = (2000, 2100)  # the programme's years, with room on both sides (common.params)
+
+
+def period_from_label(value) -> Period | None:
+    """The period a label names (the inverse of `Period.label`), or None for anything else: a query parameter is
+    read through here, so a bad one is refused, never a 500."""
+    match = _LABEL_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None or not LABEL_YEARS[0] <= int(match[1]) <= LABEL_YEARS[1]:
+        return None
+    year, month, number, half = int(match[1]), match[2], match[3], match[4]
+    if month:
+        return month_of(date(year, int(month), 1))
+    if number:
+        return quarter_of(date(year, (int(number) - 1) * 3 + 1, 1))
+    if half:
+        return half_of(date(year, 1 if half == "1" else 7, 1))
+    return year_of(date(year, 1, 1))
+
+
+def zh_period(period: Period) -> str:
+    """2026年3月, 2026年第1季度, 2026年上半年, 2026年度."""
+    if period.kind == MONTH:
+        return zh_month(period.start)
+    if period.kind == QUARTER:
+        return zh_quarter(period.start)
+    if period.kind == HALF:
+        return f"{period.start.year}年{'上' if period.start.month == 1 else '下'}半年"
+    return f"{period.start.year}年度"
 
 
 def months_between(start: date, end: date) -> list[date]:

@@ -106,6 +106,8 @@ OVERSIGHT_REFUSED_READS |= {
     "assessment:inspection_create",
 }
 
+# City and province staff (市司法局, 省司法厅): the oversight pages over the bureaus below them.
+OVERSEERS = frozenset({"city_user", "other_city_user", "province_user"})
 # Bureau roles and justice-office staff, of either bureau.
 STAFF = BUREAU | OTHER_BUREAU | {"office_user", "other_office_user"}
 
@@ -173,7 +175,12 @@ class Case:
         return 404
 
     def expected_above(self, role: str, key: str) -> int:
-        """City or province staff: what the bureau staff below them see, read only (OVERSIGHT_OVER)."""
+        """City or province staff: what the bureau staff below them see, read only (OVERSIGHT_OVER), unless the
+        entry names them (the oversight pages)."""
+        if role in self.forbidden:
+            return 403
+        if role in self.ok:
+            return 302 if self.method == "post" else 200
         if self.personal or key in OVERSIGHT_UNSEEN:
             return 404
         if self.ok >= EVERYONE:  # the same answer for every role
@@ -1447,6 +1454,21 @@ URLS: dict[str, list[Case]] = {
     ],
     # --- 数据导入 (imports/; tests/imports): bureau admins only, each their own bureau's imports; the superuser,
     # who has no bureau to import into, sees the imports but may not import.
+    # The oversight pages (oversight/): a city's and the province's figures over the county bureaus below them,
+    # read only (tests/oversight/test_pages.py checks the figures, the downloads and the parameters).
+    "oversight:index": [Case("the overseer's subtree and period", no_kwargs, OVERSEERS)],
+    "oversight:coverage": [Case("覆盖情况 by bureau", no_kwargs, OVERSEERS)],
+    "oversight:ledgers": [Case("台账报送 by bureau and month", no_kwargs, OVERSEERS)],
+    "oversight:incidents": [Case("涉稳事项 by bureau", no_kwargs, OVERSEERS)],
+    "oversight:reviews": [Case("考核等次 by bureau", no_kwargs, OVERSEERS)],
+    "oversight:statistics": [Case("统计表 summed by bureau", no_kwargs, OVERSEERS)],
+    "oversight:year_end": [Case("年度数据 of the subtree", no_kwargs, OVERSEERS)],
+    "oversight:bureau": [
+        Case("a county bureau of the city", pk_of("bureau"), {"city_user", "province_user"}),
+        Case(
+            "a county bureau of the other city", pk_of("other_bureau"), {"other_city_user", "province_user"}
+        ),
+    ],
     "imports:index": [Case("the imports and the upload form", no_kwargs, IMPORTERS, forbidden={"superuser"})],
     "imports:template": [Case("the template workbook", no_kwargs, IMPORTERS, forbidden={"superuser"})],
     "imports:roster": [
