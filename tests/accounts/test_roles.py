@@ -12,7 +12,23 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLE_GROUP_NAMES = {"司法局管理员", "司法局工作人员", "司法所工作人员", "法律顾问", "村联络员"}
+ROLE_GROUP_NAMES = {
+    "司法局管理员",
+    "司法局工作人员",
+    "司法所工作人员",
+    "法律顾问",
+    "村联络员",
+    "市司法局工作人员",
+    "省司法厅工作人员",
+}
+ABOVE = {Role.CITY_STAFF: "city_bureau", Role.PROVINCE_STAFF: "province_bureau"}
+
+
+def place_of(request, role, township):
+    """Where a role works: a county's township, or the city or province bureau above it."""
+    if role in ABOVE:
+        return {"bureau": request.getfixturevalue(ABOVE[role]), "township": None}
+    return {"bureau": township.bureau, "township": township}
 
 
 def test_it_creates_one_group_per_role_named_by_the_roles_chinese_label():
@@ -41,11 +57,11 @@ def test_it_lets_the_bureau_admin_group_manage_and_the_bureau_staff_group_only_v
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_it_puts_the_user_in_exactly_the_group_of_their_role(township, role):
+def test_it_puts_the_user_in_exactly_the_group_of_their_role(request, township, role):
     user = UserFactory()
     user.groups.add(Group.objects.get_or_create(name="旧分组")[0])
 
-    profile = user_assign_role(user=user, role=role, bureau=township.bureau, township=township)
+    profile = user_assign_role(user=user, role=role, **place_of(request, role, township))
 
     assert [group.name for group in user.groups.all()] == [str(role.label)]
     assert Profile.objects.get(user=user) == profile
@@ -53,10 +69,10 @@ def test_it_puts_the_user_in_exactly_the_group_of_their_role(township, role):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_it_makes_only_bureau_admins_staff(township, role):
+def test_it_makes_only_bureau_admins_staff(request, township, role):
     user = UserFactory(is_staff=True)
 
-    user_assign_role(user=user, role=role, bureau=township.bureau, township=township)
+    user_assign_role(user=user, role=role, **place_of(request, role, township))
 
     user.refresh_from_db()
     assert user.is_staff is (role == Role.BUREAU_ADMIN)
