@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from common.params import parse_id
+from common.replica import reads_from_replica
 from ledger.renderers import report_download, report_format
 from programme.calendar import HALF, Period, month_label, period_from_label, year_of, zh_period
 
@@ -104,6 +105,7 @@ def _page_title(slug: str) -> str:
 
 
 @login_required
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     """The chosen subtree and period, its year-end figures in a paragraph, and the pages."""
     _require_oversight(request)
@@ -130,31 +132,37 @@ def _section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def coverage(request: HttpRequest) -> HttpResponse:
     return _section(request, "coverage")
 
 
 @login_required
+@reads_from_replica
 def ledgers(request: HttpRequest) -> HttpResponse:
     return _section(request, "ledgers")
 
 
 @login_required
+@reads_from_replica
 def incidents(request: HttpRequest) -> HttpResponse:
     return _section(request, "incidents")
 
 
 @login_required
+@reads_from_replica
 def reviews(request: HttpRequest) -> HttpResponse:
     return _section(request, "reviews")
 
 
 @login_required
+@reads_from_replica
 def statistics(request: HttpRequest) -> HttpResponse:
     return _section(request, "statistics")
 
 
 @login_required
+@reads_from_replica
 def year_end_page(request: HttpRequest) -> HttpResponse:
     """年度数据: the paragraph of a year-end report (seed 004) and its figures."""
     _require_oversight(request)
@@ -171,6 +179,7 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def bureau(request: HttpRequest, pk: int) -> HttpResponse:
     """One county bureau's figures in every section, and links to its own pages (read only)."""
     _require_oversight(request)

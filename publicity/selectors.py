@@ -11,7 +11,7 @@ from pypinyin import Style, lazy_pinyin
 
 from advisors.models import Advisor, Agreement
 from ledger.models import WorkLog
-from villages.models import Township, Village
+from villages.models import Bureau, Township, Village
 
 from . import cache as page_cache
 
@@ -137,7 +137,25 @@ class SearchResults:
         return bool(self.villages or self.advisors)
 
 
-def search(query: str, *, limit: int = 50) -> SearchResults:
+def public_bureaus() -> list[Bureau]:
+    """The bureaus a resident may narrow the directory to: each city (its whole area) and each county bureau, in the
+    order city, then its counties. One deployment serves a city or a province: by default the directory is all of it."""
+    rows = list(Bureau.objects.exclude(level=Bureau.Level.PROVINCE).order_by("code"))
+    cities = [b for b in rows if b.level == Bureau.Level.CITY]
+    ordered = []
+    for city in cities:
+        ordered += [city, *(b for b in rows if b.parent_id == city.pk)]
+    return ordered + [b for b in rows if b not in ordered]
+
+
+def township_ids_within(bureau: Bureau | None) -> set[int] | None:
+    """The townships of `bureau` and every bureau below it; None for the whole directory."""
+    if bureau is None:
+        return None
+    return set(Township.objects.filter(bureau__in=Bureau.objects.within(bureau)).values_list("pk", flat=True))
+
+
+def search(query: str, *, limit: int = 50, within: Bureau | None = None) -> SearchResults:
     """Villages (by their name or their township's) and public advisors matching a name or pinyin initials.
 
     The cached index only finds candidate ids: what is shown is read live, so an advisor made inactive or an
@@ -147,6 +165,7 @@ def search(query: str, *, limit: int = 50) -> SearchResults:
     needle = query.lower()
     initials_too = needle.isascii()
     index = search_index()
+    area = township_ids_within(within)
 
     def matches(row: IndexRow) -> bool:
         return needle in row[1] or (initials_too and needle in row[2])
@@ -154,6 +173,8 @@ def search(query: str, *, limit: int = 50) -> SearchResults:
     townships = {row[0] for row in index.townships if matches(row)}
     village_ids: list[int] = []
     for row in index.villages:
+        if area is not None and row[3] not in area:
+            continue
         if row[3] in townships or matches(row):
             village_ids.append(row[0])
             if len(village_ids) == limit:
@@ -162,13 +183,15 @@ def search(query: str, *, limit: int = 50) -> SearchResults:
     villages = list(
         with_public_advisor(Village.objects.filter(pk__in=village_ids)).order_by("township__code", "code")
     )
-    return SearchResults(villages, _first_public_advisors(advisor_ids, limit))
+    return SearchResults(villages, _first_public_advisors(advisor_ids, limit, within))
 
 
-def _first_public_advisors(ids: list[int], limit: int) -> list[Advisor]:
+def _first_public_advisors(ids: list[int], limit: int, within: Bureau | None = None) -> list[Advisor]:
     """The first `limit` public advisors among `ids` (in page order): most are public, so the first slice of
     4 × limit usually holds them; the rest is asked for only when it does not."""
     public = public_advisors().select_related("firm")
+    if within is not None:
+        public = public.filter(bureau__in=Bureau.objects.within(within))
     head = ids[: 4 * limit]
     found = list(public.filter(pk__in=head)[:limit])
     if len(found) < limit and len(ids) > len(head):
@@ -263,8 +286,11 @@ def clean_letter(raw: str | None) -> str:
     return letter if len(letter) == 1 and ("A" <= letter <= "Z" or letter == "#") else ""
 
 
-def browsing(letter: str = "") -> Browsing:
+def browsing(letter: str = "", within: Bureau | None = None) -> Browsing:
     townships = townships_for_browsing()
+    area = township_ids_within(within)
+    if area is not None:
+        townships = [t for t in townships if t.pk in area]
     if len(townships) <= BROWSE_ALL_UP_TO:
         return Browsing(townships, [], "")
     counts: dict[str, int] = {}

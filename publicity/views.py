@@ -70,7 +70,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cached_page(_care)
 def _home(request: HttpRequest) -> HttpResponse:
-    context: dict = {"max_length": selectors.MAX_QUERY_LENGTH}
+    bureaus = selectors.public_bureaus()
+    chosen = parse_id(request.GET.get("bureau"))
+    within = next((b for b in bureaus if b.pk == chosen), None)
+    context: dict = {"max_length": selectors.MAX_QUERY_LENGTH, "bureaus": bureaus, "within": within}
     if "q" in request.GET:
         context["query"] = request.GET["q"][:200]
         try:
@@ -79,7 +82,7 @@ def _home(request: HttpRequest) -> HttpResponse:
             context["error"] = str(error)
         else:
             context["query"] = query
-            context["results"] = selectors.search(query)
+            context["results"] = selectors.search(query, within=within)
             context["searched"] = True
     township = None
     if township_id := parse_id(request.GET.get("township")):
@@ -89,7 +92,7 @@ def _home(request: HttpRequest) -> HttpResponse:
             context["township_villages"] = list(
                 selectors.with_public_advisor(township.villages.all()).order_by("code")
             )
-    browse = selectors.browsing(selectors.clean_letter(request.GET.get("letter")))
+    browse = selectors.browsing(selectors.clean_letter(request.GET.get("letter")), within=within)
     context["browse"] = browse
     context["browse_page"] = paginate(request, browse.townships, per_page=browse.per_page)
     context["figures"] = selectors.district_figures()
