@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from advisors.models import private_storage
 from programme import measures
 from programme.modes import ServiceMode
+from villages.models import LateWorkListing
 
 
 class ServiceType(models.Model):
@@ -464,6 +465,11 @@ class TownshipLedger(models.Model):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期"), default=False)
+    # Where the month's work after its ledgers went in was listed when the office forwarded it (the bureau's
+    # `late_work_listing` then): a forwarded month keeps it; an open month follows the bureau's setting.
+    late_work_listing = models.CharField(
+        _("台账报送后服务的列入方式"), max_length=12, choices=LateWorkListing.choices, blank=True
+    )
     # The bureau's receipt: until then the office may recall its forwarding.
     accepted_at = models.DateTimeField(_("司法局接收时间"), null=True, blank=True)
     accepted_by = models.ForeignKey(

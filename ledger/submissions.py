@@ -160,8 +160,10 @@ def township_ledger_forward(*, by, township: Township, year: int, month: int) ->
     ledger.forwarded_at = now
     ledger.forwarded_by = by
     ledger.is_late = ledger.is_late or now >= end_of_day(last_day_of_month(year, month))
+    # The month keeps where its late work was listed when it went to the bureau (ledger/listing.py).
+    ledger.late_work_listing = township.bureau.late_work_listing
     ledger.full_clean()
-    ledger.save(update_fields=["forwarded_at", "forwarded_by", "is_late"])
+    ledger.save(update_fields=["forwarded_at", "forwarded_by", "is_late", "late_work_listing"])
     return ledger
 
 
@@ -180,7 +182,8 @@ def township_ledger_recall(*, by, township: Township, year: int, month: int) -> 
         return ledger
     ledger.forwarded_at = None
     ledger.forwarded_by = None
-    ledger.save(update_fields=["forwarded_at", "forwarded_by"])
+    ledger.late_work_listing = ""  # open again: it follows the bureau's setting
+    ledger.save(update_fields=["forwarded_at", "forwarded_by", "late_work_listing"])
     return ledger
 
 

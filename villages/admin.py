@@ -60,6 +60,7 @@ class BureauAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     ("lectures_required", "lectures_period"),
                     "verification_days",
                     "ledger_due_day",
+                    "late_work_listing",
                     ("agreement_filing_month", "agreement_filing_day"),
                     "records_start_on",
                 )

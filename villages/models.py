@@ -24,6 +24,13 @@ class LecturePeriod(models.TextChoices):
     YEAR = "year", _("每年")
 
 
+class LateWorkListing(models.TextChoices):
+    """Where work done after a month's ledger went in (the 26th–31st after a ledger sent by the 25th) is listed."""
+
+    NEXT_LEDGER = "next_ledger", _("计入次月台账")
+    LATE_LIST = "late_list", _("列入当月补报清单")
+
+
 class BureauQuerySet(models.QuerySet):
     def within(self, bureau) -> "BureauQuerySet":
         """`bureau` (a Bureau or its id) and every bureau below it: the tree is at most province → city → county."""
@@ -97,6 +104,19 @@ class Bureau(models.Model):
     )
     ledger_due_day = models.PositiveSmallIntegerField(
         _("台账报送截止日(每月)"), default=25, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    # Seed 001 附件3: 每月25日前报服务地司法所, the office forwards by the month's end: the month's ledger covers the
+    # days to its submission, and the rest of the month goes on the next ledger unless the bureau keeps a late list.
+    late_work_listing = models.CharField(
+        _("台账报送后服务的列入方式"),
+        max_length=12,
+        choices=LateWorkListing.choices,
+        default=LateWorkListing.NEXT_LEDGER,
+        help_text=_(
+            "台账报送后（如25日报送后26日至月底）的服务：计入次月台账，列在次月台账前部“上月X日后服务记录”"
+            "（001号文附件3：台账每月25日前报服务地司法所，司法所当月底前汇总上报，月末几天的服务只能随次月台账报送）；"
+            "或列入当月补报清单，由司法所随当月台账报送。不影响服务次数和时长的统计（按服务日期）。"
+        ),
     )
     agreement_filing_month = models.PositiveSmallIntegerField(
         _("协议备案截止月"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
