@@ -24,6 +24,7 @@ from programme.calendar import half_of, month_of, year_of
 from programme.measures import onsite
 from villages.models import Bureau, Township, Village
 
+from .listing import month_listing, type_names
 from .models import LedgerSubmission, ServiceType, WorkLog, WorkLogMonthly
 
 WORKLOG_FORM = "村(居)法律顾问工作日志"
@@ -570,8 +571,65 @@ def township_month_summary(*, township: Township, year: int, month: int) -> Repo
     return Report(
         title=table.title,
         filename=f"月度台账汇总-{township.name}-{year}年{month}月",
-        tables=[table],
+        tables=[table, *_late_work_tables(township, year, month)],
     )
+
+
+def _late_work_tables(township: Township, year: int, month: int) -> list[Table]:
+    """The work done after a ledger went in, where the bureau's rule lists it (seed 001 附件3): the previous month's
+    carried into this month's ledger, or this month's 补报清单."""
+    listing = month_listing(
+        logs=WorkLog.objects.filter(village__township=township)
+        .exclude(status=WorkLog.Status.DRAFT)
+        .select_related("village"),
+        township=township,
+        year=year,
+        month=month,
+    )
+    columns = [
+        Column("村(社区)", 14),
+        Column("服务日期", 10),
+        Column("服务对象", 12),
+        Column("服务类型", 16),
+        Column("服务时长（小时）", 9, kind="decimal"),
+        Column("备注", 20),
+    ]
+
+    def rows(logs, note):
+        return [
+            [
+                log.village.name,
+                f"{log.service_date:%Y-%m-%d}",
+                log.object_name,
+                type_names(log),
+                log.hours,
+                note(log),
+            ]
+            for log in logs
+        ]
+
+    tables = []
+    if listing.carried_in:
+        tables.append(
+            Table(
+                title=f"{township.name}上月台账报送后服务记录（计入本月台账）",
+                subtitle=f"{year}年{month}月　{township.office_name}",
+                columns=columns,
+                rows=rows(listing.carried_in, lambda log: f"上月台账{log.submitted_on:%-m月%-d日}报送后"),
+                sheet_name="上月报送后服务",
+            )
+        )
+    if listing.late_list:
+        tables.append(
+            Table(
+                title=f"{township.name}{year}年{month}月补报清单",
+                subtitle=f"本月台账报送后至月底的服务　{township.office_name}",
+                columns=columns,
+                rows=rows(listing.late_list, lambda log: f"本月台账{log.submitted_on:%-m月%-d日}报送后"),
+                sheet_name="补报清单",
+            )
+        )
+    return tables
 
 
 # --- 4. 工作情况统计表 ---

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -392,13 +392,3 @@ def bureau_month_status(*, bureau: Bureau, year: int, month: int) -> list[Townsh
 
 def submission_for(*, advisor: Advisor, village: Village, year: int, month: int) -> LedgerSubmission | None:
     return LedgerSubmission.objects.filter(advisor=advisor, village=village, year=year, month=month).first()
-
-
-def month_logs(*, worklogs: QuerySet[WorkLog], village: Village, year: int, month: int) -> QuerySet[WorkLog]:
-    """The logs a month's ledger is compiled from, in date order (`worklogs`: the person's scope)."""
-    return (
-        worklogs.filter(village=village)
-        .in_month(year, month)
-        .prefetch_related("service_types")
-        .order_by("service_date", "start_time", "pk")
-    )

@@ -24,7 +24,8 @@ from villages.selectors import bureaus_visible_to, get_township_for_user, get_vi
 
 from .. import submissions
 from ..filters import parse_month
-from ..models import TownshipLedger
+from ..listing import month_listing
+from ..models import TownshipLedger, WorkLog
 from ..selectors import worklogs_visible_to
 
 
@@ -71,11 +72,15 @@ def ledger_month(request, pk: int):
     _require_advisor(request)
     month = _month(request, request.GET.get("month"))
     year, number = month.year, month.month
-    logs = list(
-        submissions.month_logs(
-            worklogs=worklogs_visible_to(request.user), village=village, year=year, month=number
-        )
+    # Where each log is listed follows the bureau's rule (seed 001 附件3); what counts stays by service date.
+    listing = month_listing(
+        logs=worklogs_visible_to(request.user).filter(village=village),
+        township=village.township,
+        year=year,
+        month=number,
+        village=village,
     )
+    logs = [*listing.listed, *listing.after]
     advisor = request.user.advisor
     submission = submissions.submission_for(advisor=advisor, village=village, year=year, month=number)
     due = ledger_due_date(village.township.bureau, year, number)
@@ -88,6 +93,7 @@ def ledger_month(request, pk: int):
             "month": month,
             **_neighbours(month),
             "logs": logs,
+            "listing": listing,
             "hours": sum((log.hours for log in logs if log.status in log.COUNTED_STATUSES), 0),
             "unfinished": [log for log in logs if log.is_editable],
             "submission": submission,
@@ -154,10 +160,24 @@ def ledger_township(request, pk: int):
     _require_staff(request)
     month = _month(request, request.GET.get("month"))
     context = _township_month(township, month)
+    listing = month_listing(
+        logs=worklogs_visible_to(request.user)
+        .filter(village__township=township)
+        .exclude(status=WorkLog.Status.DRAFT)
+        .select_related("village"),
+        township=township,
+        year=month.year,
+        month=month.month,
+    )
     return render(
         request,
         "ledger/ledger_township.html",
-        {**context, **_neighbours(month), "may_forward": submissions.may_forward(request.user, township)},
+        {
+            **context,
+            **_neighbours(month),
+            "listing": listing,
+            "may_forward": submissions.may_forward(request.user, township),
+        },
     )
 
 
