@@ -270,7 +270,7 @@ def resident_requests_erase(*, on: date) -> dict:
     statistics. Idempotent: erased rows are not touched again."""
     erased = 0
     deadline = end_of_day(on)
-    for bureau in Bureau.objects.all():
+    for bureau in Bureau.objects.counties():
         cutoff = months_before(deadline, bureau.resident_data_retention_months)
         expired = ResidentRequest.objects.filter(
             Q(status=ResidentRequest.Status.CLOSED, closed_at__lt=cutoff)

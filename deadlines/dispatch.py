@@ -159,7 +159,7 @@ def run_job(job: Job, on: date, *, now: datetime | None = None) -> Outcome:
 def run_deadlines(on: date, *, now: datetime | None = None, force: bool = False) -> list[Outcome]:
     """Every job due on `on` whose time has come; a job done before is skipped unless `force`."""
     now = now or timezone.now()
-    bureaus = list(Bureau.objects.all())
+    bureaus = list(Bureau.objects.counties())  # those that run the programme: the jobs act on their places
     done = set(
         JobRun.objects.filter(for_date=on, finished_at__isnull=False, error="").values_list("job", flat=True)
     )
@@ -200,7 +200,7 @@ def run_due_deadlines(*, now: datetime | None = None) -> list[Outcome]:
     JobRun.objects.update_or_create(
         job=TICK, for_date=today, defaults={"started_at": now, "finished_at": now, "result": {}}
     )
-    bureaus = list(Bureau.objects.all())
+    bureaus = list(Bureau.objects.counties())  # those that run the programme: the jobs act on their places
     done = set(
         JobRun.objects.filter(for_date__gte=start, finished_at__isnull=False, error="").values_list(
             "job", "for_date"

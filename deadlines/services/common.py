@@ -63,7 +63,7 @@ def bureaus_due(
     on: date, due: Callable[[Bureau, date], bool], only: Collection[int] | None
 ) -> dict[int, Bureau]:
     """The bureaus the job is due for on `on` (`only`: among these, e.g. for a benchmark of one bureau)."""
-    bureaus = Bureau.objects.all() if only is None else Bureau.objects.filter(pk__in=only)
+    bureaus = Bureau.objects.counties() if only is None else Bureau.objects.counties().filter(pk__in=only)
     return {bureau.pk: bureau for bureau in bureaus if due(bureau, on)}
 
 
