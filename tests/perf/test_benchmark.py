@@ -32,6 +32,13 @@ OPERATIONS = {
     "annual_ledger_pdf",
     "month_end_job",
     "half_year_review",
+    "oversight_coverage",
+    "oversight_ledgers",
+    "oversight_incidents",
+    "oversight_reviews",
+    "oversight_statistics",
+    "oversight_year_end",
+    "oversight_statistics_xlsx",
 }
 
 
