@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from advisors.models import Agreement
-from demo.generator import SCALES
+from demo.generator import demo_county
 from ledger import reports
 from ledger.models import LedgerSubmission, ServiceType, WorkLog
 from ledger.renderers import render_xlsx
@@ -607,8 +607,7 @@ def operations(scene: Scene, scale: str) -> list[tuple[str, Callable[[], Operati
 def run_benchmark(
     *, scale: str, repeat: int, only: list[str] | None = None, skip: list[str] | None = None, echo=None
 ) -> dict:
-    spec = SCALES[scale]
-    bureau = Bureau.objects.filter(code=spec.bureau_code).first()
+    bureau = demo_county(scale)
     if bureau is None:
         raise LookupError(scale)
     scene = scene_for(bureau)

@@ -62,45 +62,47 @@ class ScaleSpec:
     account_prefix: str = "adv"  # the advisors' generated logins: adv00001…
 
 
-SCALES: dict[str, ScaleSpec] = {
-    "district": ScaleSpec(
-        "平顶山市石龙区司法局",
-        "410404",
-        "平顶山市石龙区龙兴路88号",
-        ("410404",),
-        250,
-        80,
-        townships_per_county=15,
-    ),
-    # The larger scales are one bureau of a city's or province's size, for the benchmark (named apart from the tree's
-    # city and province above the demo).
-    "city": ScaleSpec(
-        "平顶山市辖区司法局（规模演示）",
-        "410400",
-        "平顶山市新华区建设路中段16号",
-        tuple(f"4104{k:02d}" for k in range(1, 11)),
-        3000,
-        700,
-    ),
-    "province": ScaleSpec(
-        "河南省全省司法局（规模演示）",
-        "410000",
-        "郑州市金水区经三路12号",
-        tuple(f"41{c:02d}{k:02d}" for c in range(1, 18) for k in range(1, 10))[:150],
-        63000,
-        14000,
-    ),
-}
-DEMO_BUREAU_CODES = tuple(spec.bureau_code for spec in SCALES.values())
-
-# The tree above the district demo (issue 18): the province's 司法厅 over two cities; 平顶山 oversees the demo
-# district and two smaller districts, 洛阳 one. (code, name, address)
+# The demo logins' county (石龙区), under its city (平顶山) and the province (河南): every scale builds it.
+DEMO_COUNTY_CODE = "410404"
 DEMO_PROVINCE = ("410000000", "河南省司法厅", "郑州市金水区经三路12号")
 DEMO_CITIES = {
     "410400000": ("平顶山市司法局", "平顶山市新华区建设路中段16号"),
     "410300000": ("洛阳市司法局", "洛阳市洛龙区开元大道218号"),
 }
-DEMO_SMALL_COUNTIES = (  # (city code, spec): a few townships each, with a year of activity
+
+SCALES: dict[str, ScaleSpec] = {
+    "district": ScaleSpec(
+        "平顶山市石龙区司法局",
+        DEMO_COUNTY_CODE,
+        "平顶山市石龙区龙兴路88号",
+        (DEMO_COUNTY_CODE,),
+        250,
+        80,
+        townships_per_county=15,
+    ),
+    # A city's and a province's bureaus (issue 18): the city's or province's own bureau over a county bureau for
+    # each county, the villages and advisors spread evenly over the counties.
+    "city": ScaleSpec(
+        "平顶山市司法局",
+        "410400000",
+        DEMO_CITIES["410400000"][1],
+        tuple(f"4104{k:02d}" for k in range(1, 11)),
+        3000,
+        700,
+    ),
+    "province": ScaleSpec(
+        DEMO_PROVINCE[1],
+        DEMO_PROVINCE[0],
+        DEMO_PROVINCE[2],
+        tuple(f"41{c:02d}{k:02d}" for c in range(1, 18) for k in range(1, 10))[:150],
+        63000,
+        14000,
+    ),
+}
+
+# The district demo's neighbours, so the oversight pages compare: 平顶山 oversees the demo district and two
+# smaller districts, 洛阳 one. (city code, spec): a few townships each.
+DEMO_SMALL_COUNTIES = (
     (
         "410400000",
         ScaleSpec("平顶山市卫东区司法局", "410403", "平顶山市卫东区建设路东段", ("410403",), 36, 12, 4, "wd"),
@@ -180,6 +182,7 @@ class DemoLogin:
 @dataclass(frozen=True)
 class Summary:
     bureau: str
+    county_bureaus: int
     created: bool
     townships: int
     villages: int
@@ -195,32 +198,41 @@ class DemoDataError(Exception):
 
 
 def generate(*, scale: str, seed: int = 2026, years: int = 1) -> Summary:
-    """Build the demo data set for `scale`, or, if a demo bureau exists already, only refresh the demo logins.
+    """Build the demo data set for `scale`, or, if the demo county exists already, only refresh the demo logins.
 
     `years` of activity end today: this year so far and the `years - 1` whole years before it.
     """
     if years < 1:
         raise DemoDataError(_("年数至少为 1。"))
+    today = timezone.localdate()
     with transaction.atomic():
-        bureau = Bureau.objects.filter(code__in=DEMO_BUREAU_CODES).first()
+        bureau = Bureau.objects.filter(code=DEMO_COUNTY_CODE).first()
         created = bureau is None
-        if bureau is None:
-            bureau = _Generator(SCALES[scale], seed, timezone.localdate(), years=years).run()
+        if created:
+            counties = [
+                _county(spec, city_code, seed=seed + offset, today=today, years=years)
+                for offset, (city_code, spec) in enumerate(county_specs(scale))
+            ]
+            bureau = counties[0]
         logins = ensure_demo_users(bureau)
         if created:
-            # The activity starts on 1 January `years` ago: earlier agreements were kept on paper.
-            bureau.records_start_on = date(timezone.localdate().year - years + 1, 1, 1)
-            bureau.save(update_fields=["records_start_on"])
-            generate_activity(bureau, seed=seed, today=timezone.localdate(), years=years)
-            seed_residents(bureau, today=timezone.localdate(), seed=seed)
+            for offset, county in enumerate(counties):
+                generate_activity(county, seed=seed + offset, today=today, years=years)
+            seed_residents(bureau, today=today, seed=seed)
             _analyze()  # the reviews' aggregates are planned on the loaded tables, not on empty ones
-            seed_reviews(bureau, today=timezone.localdate(), seed=seed)
-            if scale == "district":
-                _small_counties(seed=seed, years=years)
+            for offset, county in enumerate(counties):
+                seed_reviews(county, today=today, seed=seed + offset)
             rollups.rebuild()  # the logs were bulk-loaded, around the receivers that keep the rollup current
     if created:
         _analyze()
     return summarize(bureau, created=created, logins=logins)
+
+
+def demo_county(scale: str) -> Bureau | None:
+    """The demo logins' county bureau, if `scale`'s data set is loaded (every county bureau it builds)."""
+    if Bureau.objects.filter(code__in=SCALES[scale].counties).count() < len(SCALES[scale].counties):
+        return None
+    return Bureau.objects.filter(code=DEMO_COUNTY_CODE).first()
 
 
 def _analyze() -> None:
@@ -235,6 +247,7 @@ def summarize(bureau: Bureau, *, created: bool, logins: list[DemoLogin]) -> Summ
     agreements = Agreement.objects.filter(village__township__bureau=bureau)
     return Summary(
         bureau=bureau.name,
+        county_bureaus=Bureau.objects.counties().count(),
         created=created,
         townships=bureau.townships.count(),
         villages=Village.objects.filter(township__bureau=bureau).count(),
@@ -246,12 +259,45 @@ def summarize(bureau: Bureau, *, created: bool, logins: list[DemoLogin]) -> Summ
     )
 
 
-# --- the tree above the demo bureau ---
+# --- the tree of bureaus ---
 
 
-def demo_tree(bureau: Bureau) -> tuple[Bureau, Bureau]:
-    """The demo's province and the city over `bureau` (made if missing: a database seeded before the tree gets
-    them too); returns (province, city)."""
+def county_specs(scale: str) -> list[tuple[str, ScaleSpec]]:
+    """(city bureau's code, county spec) of every county bureau `scale` builds, the demo county first. A city or
+    province spreads its villages and advisors evenly over its counties."""
+    spec = SCALES[scale]
+    if spec.counties == (DEMO_COUNTY_CODE,):
+        return [("410400000", spec), *DEMO_SMALL_COUNTIES]
+    codes = sorted(spec.counties, key=lambda code: (code != DEMO_COUNTY_CODE, code))
+    villages = _apportion(spec.villages, [1] * len(codes))
+    advisors = _apportion(spec.advisors, [1] * len(codes))
+    names: set[str] = set()
+    counties = []
+    for code, village_count, advisor_count in zip(codes, villages, advisors, strict=True):
+        name, address = _county_name(code, names)
+        county = ScaleSpec(
+            name, code, address, (code,), village_count, advisor_count, spec.townships_per_county, f"a{code}"
+        )
+        counties.append((f"{code[:4]}00000", county))
+    return counties
+
+
+def _county_name(code: str, taken: set[str]) -> tuple[str, str]:
+    """A county bureau's name and address: the demo county's own, else a made-up district (区) or county (县) of
+    the code's city, fixed by the code."""
+    if code == DEMO_COUNTY_CODE:
+        return SCALES["district"].bureau_name, SCALES["district"].address
+    city = CITIES[code[:4]][0]
+    rng = random.Random(f"county-{code}")
+    while True:
+        place = rng.choice(PLACE_FIRST) + rng.choice(PLACE_SECOND) + ("区" if code[4:] <= "03" else "县")
+        name = f"{city}市{place}司法局"
+        if name not in taken:
+            taken.add(name)
+            return name, f"{city}市{place}{rng.choice(ROADS)}{rng.randint(1, 200)}号"
+
+
+def _province() -> Bureau:
     code, name, address = DEMO_PROVINCE
     province, _created = Bureau.objects.get_or_create(
         code=code,
@@ -262,33 +308,50 @@ def demo_tree(bureau: Bureau) -> tuple[Bureau, Bureau]:
             "form_province": "河南省",
         },
     )
-    for city_code, (city_name, city_address) in DEMO_CITIES.items():
-        Bureau.objects.get_or_create(
-            code=city_code,
-            defaults={
-                "name": city_name,
-                "address": city_address,
-                "level": Bureau.Level.CITY,
-                "parent": province,
-                **province.rules_for_new_bureau(),
-            },
-        )
-    city = Bureau.objects.get(code="410400000")
+    return province
+
+
+def _city(code: str) -> Bureau:
+    """The city bureau `code` under the demo's province, made if missing with the province's rules."""
+    city_name = CITIES[code[:4]][0]
+    name, address = DEMO_CITIES.get(code, (f"{city_name}市司法局", f"{city_name}市人民路1号"))
+    province = _province()
+    city, _created = Bureau.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "address": address,
+            "level": Bureau.Level.CITY,
+            "parent": province,
+            **province.rules_for_new_bureau(),
+        },
+    )
+    return city
+
+
+def demo_tree(bureau: Bureau) -> tuple[Bureau, Bureau]:
+    """The demo's province and the city over `bureau`, made if missing (a database seeded before the tree gets
+    them too); returns (province, city)."""
+    for code in DEMO_CITIES:
+        _city(code)
     if bureau.parent_id is None and bureau.level == Bureau.Level.COUNTY:
-        bureau.parent = city
+        bureau.parent = _city("410400000")
         bureau.save(update_fields=["parent"])
-    return province, bureau.parent or city
+    return _province(), bureau.parent
 
 
-def _small_counties(*, seed: int, years: int) -> None:
-    """The other districts of the demo's cities: small, with their own activity, so the oversight pages compare."""
-    today = timezone.localdate()
-    for offset, (city_code, spec) in enumerate(DEMO_SMALL_COUNTIES, start=1):
-        county = _Generator(spec, seed + offset, today, years=years).run()
-        county.parent = Bureau.objects.get(code=city_code)
-        county.records_start_on = date(today.year - years + 1, 1, 1)
-        county.save(update_fields=["parent", "records_start_on"])
-        generate_activity(county, seed=seed + offset, today=today, years=years)
+def _county(spec: ScaleSpec, city_code: str, *, seed: int, today: date, years: int) -> Bureau:
+    """A county bureau with its townships, villages, advisors and agreements, under its city; a generated clerk
+    (sfj + code, no password) opens its reviews."""
+    county = _Generator(spec, seed, today, years=years).run(parent=_city(city_code))
+    county.records_start_on = date(today.year - years + 1, 1, 1)  # earlier agreements were kept on paper
+    county.save(update_fields=["records_start_on"])
+    if spec.bureau_code != DEMO_COUNTY_CODE:  # the demo county's clerk is the demo login `bureau`
+        clerk = get_user_model().objects.create(
+            username=f"sfj{spec.bureau_code}", password=make_password(None)
+        )
+        user_assign_role(user=clerk, role=Role.BUREAU_STAFF, bureau=county, full_name=f"{county.name}业务科")
+    return county
 
 
 # --- the demo logins ---
@@ -490,14 +553,15 @@ class _Generator:
 
     # the steps
 
-    def run(self) -> Bureau:
+    def run(self, *, parent: Bureau) -> Bureau:
         spec = self.spec
         bureau = Bureau.objects.create(
             name=spec.bureau_name,
             code=spec.bureau_code,
             address=spec.address,
             phone=self._landline(spec.bureau_code),
-            form_province="河南省",
+            parent=parent,
+            **parent.rules_for_new_bureau(),
         )
         villages = self._villages(self._townships(bureau))
         active, inactive = self._plan(bureau, villages)

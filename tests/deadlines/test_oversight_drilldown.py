@@ -15,6 +15,16 @@ def test_a_city_opens_the_dashboard_of_each_of_its_bureaus_and_of_no_other(
     assert client.get("/deadlines/", {"bureau": city_user.profile.bureau_id}).status_code == 404
 
 
+def test_the_month_and_filter_links_of_a_bureaus_dashboard_stay_on_that_bureau(
+    client, city_user, sibling_bureau, township
+):
+    client.force_login(city_user)
+    page = client.get("/deadlines/", {"bureau": sibling_bureau.pk, "month": "2026-03"}).content.decode()
+
+    assert f'href="?bureau={sibling_bureau.pk}&amp;month=2026-02"' in page  # 上个月
+    assert f'href="?bureau={sibling_bureau.pk}&amp;month=2026-03&amp;show=all#villages"' in page
+
+
 def test_a_province_opens_the_statistics_of_any_bureau_below_it(client, province_user, bureau, other_bureau):
     client.force_login(province_user)
     for county in (bureau, other_bureau):

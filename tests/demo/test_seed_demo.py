@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role
+from demo import generator
 from advisors.models import Agreement
 from ledger.models import Lecture, LedgerSubmission, WorkLog
 from villages.models import Bureau, Township, Village
@@ -161,3 +162,46 @@ def test_it_holds_residents_requests_in_every_state_and_ratings_of_every_kind():
     assert ResidentRequest.objects.filter(
         status=ResidentRequest.Status.ESCALATED, village__township=office.profile.township
     ).exists()
+
+
+@pytest.mark.parametrize("scale", ["city", "province"])
+def test_the_city_and_province_scales_build_a_county_bureau_for_every_county(scale, client, monkeypatch):
+    """Issue 18: `--scale city|province` builds the tree (the province ~150 county bureaus under 17 cities), each
+    county with its own villages, advisors, logs and review, the demo logins in 石龙区. Here with four counties of 48 villages."""
+    spec = generator.SCALES[scale]
+    small = generator.ScaleSpec(
+        spec.bureau_name, spec.bureau_code, spec.address, spec.counties[:12:4] + ("410404",), 192, 48, 6
+    )
+    monkeypatch.setitem(generator.SCALES, scale, small)
+
+    output = seed("--scale", scale)
+
+    top = Bureau.objects.get(code=spec.bureau_code)
+    counties = Bureau.objects.within(top).counties()
+    assert set(counties.values_list("code", flat=True)) >= set(small.counties)
+    for county in counties.filter(code__in=small.counties):
+        assert county.parent.level == Bureau.Level.CITY
+        assert county.parent.code == f"{county.code[:4]}00000"
+        assert Village.objects.filter(township__bureau=county).count() == 48
+        assert county.advisors.count() == 12
+        assert WorkLog.objects.filter(village__township__bureau=county).exists()
+        assert county.review_periods.exists()
+    assert Bureau.objects.get(code="410404").name == "平顶山市石龙区司法局"
+    assert get_user_model().objects.get(username="bureau").profile.bureau.code == "410404"
+    assert "平顶山市石龙区司法局" in output
+
+    assert client.login(username="province", password="Demo@2026")
+    page = client.get("/oversight/coverage/").content.decode()
+    for county in counties.filter(code__in=small.counties):
+        assert county.name in page
+
+
+def test_the_province_scale_has_about_150_county_bureaus_in_17_cities():
+    counties = generator.county_specs("province")
+
+    assert len(counties) == 150
+    assert len({city for city, _spec in counties}) == 17
+    assert counties[0][1].bureau_code == "410404"
+    assert sum(spec.villages for _city, spec in counties) == 63000
+    assert sum(spec.advisors for _city, spec in counties) == 14000
+    assert len({spec.bureau_name for _city, spec in counties}) == 150

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from benchmarks import load
 from benchmarks.benchmark import Result, run_benchmark
-from demo.generator import SCALES
-from villages.models import Bureau
+from demo.generator import SCALES, demo_county
 
 
 class Command(BaseCommand):
@@ -100,7 +99,7 @@ class Command(BaseCommand):
         rate, seconds, phones = options["rate"], options["seconds"], options["phones"]
         if rate <= 0 or seconds <= 0 or phones < 1 or options["workers"] < 1 or options["clients"] < 1:
             raise CommandError("--rate、--seconds、--phones、--workers、--clients 都须为正数。")
-        bureau = Bureau.objects.filter(code=SCALES[scale].bureau_code).first()
+        bureau = demo_county(scale)
         if bureau is None:
             raise CommandError(
                 f"没有 {scale} 规模的演示数据：请先运行 python manage.py seed_demo --scale {scale}"

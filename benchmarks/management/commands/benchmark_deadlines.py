@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from advisors.models import Agreement
 from deadlines.dispatch import JOBS_BY_NAME
-from demo.generator import SCALES
+from demo.generator import SCALES, demo_county
 from ledger.models import WorkLog
 from programme.calendar import month_bounds, zh_date
-from villages.models import Bureau, Village
+from villages.models import Village
 
 
 class _Rollback(Exception):
@@ -32,8 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", dest="on", help="任务日期 YYYY-MM-DD；默认上个月最后一天")
 
     def handle(self, *args, scale: str, job: str, on: str | None, **options) -> None:
-        spec = SCALES[scale]
-        bureau = Bureau.objects.filter(code=spec.bureau_code).first()
+        bureau = demo_county(scale)
         if bureau is None:
             raise CommandError(
                 f"没有 {scale} 规模的演示数据：请先运行 python manage.py seed_demo --scale {scale}"

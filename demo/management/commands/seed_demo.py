@@ -49,6 +49,10 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
+            _("县级司法局 %(count)s 个；演示账号在 %(bureau)s：")
+            % {"count": summary.county_bureaus, "bureau": summary.bureau}
+        )
+        self.stdout.write(
             _(
                 "乡镇(街道) %(townships)s 个，村(社区) %(villages)s 个，法律顾问 %(advisors)s 名，"
                 "协议 %(agreements)s 份（当前生效 %(current)s 份），工作日志 %(worklogs)s 条。"
