@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role
-from demo import generator
 from advisors.models import Agreement
+from demo import generator
 from ledger.models import Lecture, LedgerSubmission, WorkLog
 from villages.models import Bureau, Township, Village
 
