@@ -668,4 +668,8 @@ def data_sizes(bureau: Bureau, scene: Scene) -> dict:
         "persona_township": scene.township.name,
         "annual_ledger_rows": scene.ledger_rows,
         "today": date.today().isoformat(),
+        # The whole tree the oversight pages read (issue 18): every county bureau, its villages and logs.
+        "county_bureaus": Bureau.objects.counties().count(),
+        "villages_in_tree": Village.objects.count(),
+        "worklogs_in_tree": WorkLog.objects.count(),
     }

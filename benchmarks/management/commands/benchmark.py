@@ -86,7 +86,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"数据：{sizes['bureau']}，乡镇 {sizes['townships']}，村(社区) {sizes['villages']}，"
             f"顾问 {sizes['advisors']}，日志 {sizes['worklogs']}（{sizes['year']}年 {sizes['worklogs_in_year']}）；"
-            f"数据库 {results['database']}。"
+            f"全部 {sizes['county_bureaus']} 个县级司法局，村(社区) {sizes['villages_in_tree']}，"
+            f"日志 {sizes['worklogs_in_tree']}；数据库 {results['database']}。"
         )
         if output:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
