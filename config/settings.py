@@ -225,7 +225,7 @@ PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 # The lockout check first; it only counts failures, ModelBackend logs in.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserWithProfileBackend",
 ]
 AXES_FAILURE_LIMIT = 5  # consecutive failures for one username,
 AXES_COOLOFF_TIME = timedelta(minutes=30)  # lock it for this long,

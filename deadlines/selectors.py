@@ -282,8 +282,7 @@ class _VillageStatus:
 
     def _parts(self, villages: QuerySet[Village], *, for_counts: bool) -> tuple[str, list]:
         """The WITH clause: v (`villages`), a (advisor in force), s (the month's submission), f (open flags),
-        and, `for_counts` (the townships' figures; a page reads its villages' work after), l (the logs' totals) and
-        u (agreements of the year not filed)."""
+        l (the logs' totals) and, `for_counts` (the townships' figures), u (agreements of the year not filed)."""
         scope, today = self.scope, self.today
         villages = villages.values("id", "township_id", "code", "name")
         parts = {
@@ -312,8 +311,8 @@ class _VillageStatus:
             .distinct()
             .order_by(),
         }
+        parts["l"] = self.work(villages.values("pk"))
         if for_counts:
-            parts["l"] = self.work(villages.values("pk"))
             parts["u"] = (
                 Agreement.objects.filter(
                     village__in=villages.values("pk"),
@@ -435,14 +434,14 @@ class _VillageStatus:
         advisors = connection.ops.quote_name(Advisor._meta.db_table)
         sql = (
             f"{with_clause} SELECT v.id, v.name, v.township_id, v.township_name, a.advisor_id, ad.name,"
-            f" s.submitted_at, s.late{self._JOINS} LEFT JOIN {advisors} ad ON ad.id = a.advisor_id{where}"
+            f" s.submitted_at, s.late, l.onsite, l.hours, l.lectures{self._JOINS}"
+            f" LEFT JOIN l ON l.village_id = v.id LEFT JOIN {advisors} ad ON ad.id = a.advisor_id{where}"
             " ORDER BY v.township_code, v.code LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             page = cursor.fetchall()
         ids = [row[0] for row in page]
-        work = {row["village_id"]: row for row in self.work(ids)}
         flags: dict[int, list[Flag]] = {}
         for flag in (
             self.scope.flags.open().filter(period__in=self.periods, village__in=ids).order_by("-period")
@@ -458,8 +457,11 @@ class _VillageStatus:
             advisor_name,
             submitted_at,
             late,
+            onsite,
+            hours,
+            lectures,
         ) in page:
-            done = work.get(village_id, {})
+            done = {"onsite": onsite or 0, "hours": _decimal(hours), "lectures": lectures or 0}
             submitted_at = _aware(submitted_at)
             judged = Work.of(done, self.rules, self.today, self.today) if advisor_id else None
             rows.append(
@@ -470,9 +472,9 @@ class _VillageStatus:
                     advisor=Advisor(pk=advisor_id, name=advisor_name) if advisor_id else None,
                     ledger=self._ledger_state(advisor_id, submitted_at, late),
                     ledger_submitted_at=submitted_at,
-                    onsite=done.get("onsite", 0),
-                    hours=done.get("hours") or Decimal("0"),
-                    lectures=done.get("lectures", 0),
+                    onsite=done["onsite"],
+                    hours=done["hours"],
+                    lectures=done["lectures"],
                     flags=flags.get(village_id, []),
                     work=judged,
                 )
@@ -494,6 +496,13 @@ def _aware(value):
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value, UTC)
     return value
+
+
+def _decimal(value) -> Decimal:
+    """Hours summed by raw SQL: PostgreSQL returns a Decimal, SQLite a float."""
+    if value is None or isinstance(value, Decimal):
+        return value or Decimal("0")
+    return Decimal(value).quantize(Decimal("0.01"))
 
 
 def _recent_periods(today: date) -> list[str]:
@@ -531,21 +540,18 @@ def _last_tick() -> JobRun | None:
 # === the month the dashboard opens on, and the month's ledgers that need action ===
 
 
-def ledger_actions(
-    scope: Scope, month: date, *, today: date | None = None, township_ids: set[int] | None = None
-) -> list[TownshipMonth]:
+def ledger_actions(scope: Scope, month: date, *, today: date | None = None) -> list[TownshipMonth]:
     """The townships of the scope whose ledgers for `month` need someone to act, missing and late ones named:
     villages' ledgers late or not in after the due day, or the township's ledger not forwarded once the due day
-    has come. Four queries (`bureau_month_status`), whatever the number of townships."""
+    has come. Three queries (`bureau_month_status`), whatever the number of townships."""
     today = today or timezone.localdate()
     due_come = today >= ledger_due_date(scope.bureau, month.year, month.month)
-    if township_ids is None:  # the scope's townships, unless the caller has them already
-        township_ids = set(scope.townships.values_list("pk", flat=True))
     return [
         row
-        for row in bureau_month_status(bureau=scope.bureau, year=month.year, month=month.month)
-        if row.township.pk in township_ids
-        and (row.overdue or (due_come and row.owed and row.forwarded_at is None))
+        for row in bureau_month_status(
+            bureau=scope.bureau, year=month.year, month=month.month, townships=scope.townships
+        )
+        if row.overdue or (due_come and row.owed and row.forwarded_at is None)
     ]
 
 

@@ -52,11 +52,7 @@ def dashboard(request):
             "real_today": today,
             "this_month": today.replace(day=1),
             "previous_month": (month - timedelta(days=1)).replace(day=1),
-            "actions": actions
-            if actions is not None
-            else ledger_actions(
-                scope, month, today=today, township_ids={row.township.pk for row in board.townships}
-            ),
+            "actions": actions if actions is not None else ledger_actions(scope, month, today=today),
             "stats": board.stats,
             "page": page,
             "townships": townships,

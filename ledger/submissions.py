@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -346,34 +346,44 @@ class TownshipMonth:
         return self.owed - self.submitted
 
 
-def bureau_month_status(*, bureau: Bureau, year: int, month: int) -> list[TownshipMonth]:
-    """Each township of the bureau for one month, in four queries whatever the number of townships and villages:
-    the townships with their village counts, the agreements in force, the submissions and the township ledgers."""
+def bureau_month_status(
+    *, bureau: Bureau, year: int, month: int, townships: QuerySet[Township] | None = None
+) -> list[TownshipMonth]:
+    """Each township of the bureau (or those of `townships`, a scope's) for one month, in three queries whatever the
+    number of townships and villages: the townships with their village counts, the agreements in force with their
+    submission, and the township ledgers."""
     due_passed = timezone.now() >= end_of_day(ledger_due_date(bureau, year, month))
-    townships = {
+    chosen = Township.objects.filter(bureau=bureau)
+    if townships is not None:
+        chosen = chosen.filter(pk__in=townships.values("pk"))
+    statuses = {
         t.pk: TownshipMonth(township=t, villages=t.village_count)
-        for t in Township.objects.filter(bureau=bureau)
-        .annotate(village_count=Count("villages"))
-        .order_by("code")
+        for t in chosen.annotate(village_count=Count("villages")).order_by("code")
     }
-    submissions = {
-        (s["village_id"], s["advisor_id"]): s
-        for s in LedgerSubmission.objects.filter(
-            village__township__bureau=bureau, year=year, month=month
-        ).values("village_id", "advisor_id", "submitted_at", "is_late")
-    }
+    submission = LedgerSubmission.objects.filter(
+        village=OuterRef("village_id"), advisor=OuterRef("advisor_id"), year=year, month=month
+    )
     agreements = (
         Agreement.objects.covering(whose_day(year, month))
-        .filter(village__township__bureau=bureau)
-        .values("village_id", "village__name", "village__township_id", "advisor_id", "advisor__name")
+        .filter(village__township__in=chosen.values("pk"))
+        .annotate(
+            submitted_at=Subquery(submission.values("submitted_at")[:1]),
+            late=Subquery(submission.values("is_late")[:1]),
+        )
+        .values(
+            "village_id",
+            "village__name",
+            "village__township_id",
+            "advisor__name",
+            "submitted_at",
+            "late",
+        )
         .order_by("village__township_id", "village__name")
     )
     for row in agreements:
-        status = townships[row["village__township_id"]]
+        status = statuses[row["village__township_id"]]
         status.owed += 1
-        submission = submissions.get((row["village_id"], row["advisor_id"]), {})
-        submitted_at = submission.get("submitted_at")
-        late = submission.get("is_late", False)
+        submitted_at, late = row["submitted_at"], bool(row["late"])
         missing = submitted_at is None and (late or due_passed)
         status.submitted += submitted_at is not None
         status.late += late and submitted_at is not None
@@ -382,12 +392,12 @@ def bureau_month_status(*, bureau: Bureau, year: int, month: int) -> list[Townsh
             status.overdue.append(
                 OverdueLedger(row["village_id"], row["village__name"], row["advisor__name"], submitted_at)
             )
-    for ledger in TownshipLedger.objects.filter(township__bureau=bureau, year=year, month=month):
-        status = townships[ledger.township_id]
+    for ledger in TownshipLedger.objects.filter(township__in=chosen.values("pk"), year=year, month=month):
+        status = statuses[ledger.township_id]
         status.forwarded_at = ledger.forwarded_at
         status.forwarded_late = ledger.is_late
         status.accepted_at = ledger.accepted_at
-    return list(townships.values())
+    return list(statuses.values())
 
 
 def submission_for(*, advisor: Advisor, village: Village, year: int, month: int) -> LedgerSubmission | None:
