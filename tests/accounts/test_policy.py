@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from accounts.policy import ROLE_REACH, Reach, scope_of
@@ -143,3 +145,25 @@ def test_an_oversight_role_belongs_to_a_bureau_of_its_level(bureau, city_bureau)
         make_user_with_role(Role.CITY_STAFF, bureau=bureau)
     with pytest.raises(ValidationError):
         make_user_with_role(Role.BUREAU_STAFF, bureau=city_bureau)
+
+
+def test_a_signed_in_users_profile_bureau_and_township_come_with_the_user_in_one_query(client, office_user):
+    client.force_login(office_user)
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/").status_code == 200
+
+    by_themselves = [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].startswith('SELECT "accounts_profile"') or q["sql"].startswith('SELECT "villages_bureau"')
+    ]
+    assert by_themselves == []
+
+
+def test_a_deactivated_users_session_no_longer_signs_them_in(client, office_user):
+    client.force_login(office_user)
+    office_user.is_active = False
+    office_user.save(update_fields=["is_active"])
+
+    assert client.get("/")["Location"].startswith("/accounts/login/")
