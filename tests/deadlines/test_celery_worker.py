@@ -26,7 +26,8 @@ from notifications.models import NotificationDelivery
 from .channels import FlakySmsChannel
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-QUEUE = "cunju-deadlines-worker-test"  # a queue of its own: no other worker takes its tasks
+# A queue of its own, per run: no other worker (another checkout's tests on the same Redis) takes its tasks.
+QUEUE = f"cunju-deadlines-worker-test-{os.getpid()}"
 
 
 def redis_url() -> str:
